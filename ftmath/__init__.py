@@ -1,0 +1,91 @@
+"""ftmath: the exact maths behind the Fault Tolerance Workbench.
+
+Pure functions and small result objects: no UI, no printing, no global state. Every public
+name is listed in ``__all__``; the stable contract is in ``DESIGN.md``.
+"""
+
+from ftmath.catalog import (
+    example_multi_region,
+    example_storage_array,
+    example_web_service,
+    read_drive_survival,
+    read_sla_commitments,
+)
+from ftmath.errors import ComputationLimitError, InputError
+from ftmath.reliability import (
+    HOURS_PER_YEAR,
+    Downtime,
+    availability,
+    downtime,
+    k_of_n,
+    k_of_n_unreliability,
+    mission_reliability,
+    mission_unreliability,
+    nines,
+    parallel,
+    parallel_unreliability,
+    series,
+    series_unreliability,
+    unavailability,
+)
+from ftmath.targets import downtime_budget
+from ftmath.topology import (
+    Component,
+    Tier,
+    Topology,
+    TopologyResult,
+    components_from_table,
+    components_table,
+    document_from_tiers,
+    document_from_token,
+    evaluate,
+    parse_topology,
+    replica_what_if,
+    share_token,
+    tiers_from_document,
+    to_dot,
+)
+
+__all__ = [
+    # catalog of component figures
+    "example_multi_region",
+    "example_storage_array",
+    "example_web_service",
+    "read_drive_survival",
+    "read_sla_commitments",
+    # errors
+    "ComputationLimitError",
+    "InputError",
+    # reliability
+    "HOURS_PER_YEAR",
+    "Downtime",
+    "availability",
+    "downtime",
+    "k_of_n",
+    "k_of_n_unreliability",
+    "mission_reliability",
+    "mission_unreliability",
+    "nines",
+    "parallel",
+    "parallel_unreliability",
+    "series",
+    "series_unreliability",
+    "unavailability",
+    # targets
+    "downtime_budget",
+    # topology
+    "Component",
+    "components_from_table",
+    "components_table",
+    "Tier",
+    "Topology",
+    "TopologyResult",
+    "document_from_tiers",
+    "document_from_token",
+    "evaluate",
+    "parse_topology",
+    "replica_what_if",
+    "share_token",
+    "tiers_from_document",
+    "to_dot",
+]

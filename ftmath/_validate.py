@@ -1,0 +1,75 @@
+"""Input validation shared by the library: check first, then compute.
+
+Each helper returns the cleaned value and raises :class:`ftmath.InputError` with a message
+that names the parameter in backticks and says what is accepted.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from ftmath.errors import InputError
+
+
+def _describe(value: Any) -> str:
+    return repr(value) if isinstance(value, str) else f"{value}"
+
+
+def as_float(value: Any, name: str) -> float:
+    """A finite real number, or an `InputError` naming ``name``."""
+    if isinstance(value, bool):
+        raise InputError(f"`{name}` must be a number, got {value!r}")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise InputError(f"`{name}` must be a number, got {_describe(value)}") from None
+    if not math.isfinite(number):
+        raise InputError(f"`{name}` must be a finite number, got {number}")
+    return number
+
+
+def check_probability(value: Any, name: str) -> float:
+    """A probability in [0, 1]."""
+    number = as_float(value, name)
+    if not 0.0 <= number <= 1.0:
+        raise InputError(f"`{name}` must be a probability in [0, 1], got {_describe(value)}")
+    return number
+
+
+def check_positive(value: Any, name: str, *, allow_zero: bool = False) -> float:
+    """A finite number > 0 (or >= 0 with ``allow_zero``)."""
+    number = as_float(value, name)
+    if number < 0.0 or (number == 0.0 and not allow_zero):
+        bound = ">= 0" if allow_zero else "> 0"
+        raise InputError(f"`{name}` must be {bound}, got {_describe(value)}")
+    return number
+
+
+def check_probabilities(values: Iterable[float], name: str) -> np.ndarray:
+    """A non-empty 1-D float array of probabilities in [0, 1]; errors name the index."""
+    if isinstance(values, (str, bytes)):
+        raise InputError(f"`{name}` must be a sequence of probabilities, got a string")
+    try:
+        array = np.asarray(list(values) if not isinstance(values, np.ndarray) else values)
+    except TypeError:
+        raise InputError(f"`{name}` must be a sequence of probabilities") from None
+    if array.ndim == 0:
+        raise InputError(f"`{name}` must be a sequence of probabilities, got one number")
+    if array.ndim != 1:
+        raise InputError(f"`{name}` must be one-dimensional, got shape {array.shape}")
+    if array.size == 0:
+        raise InputError(f"`{name}` must hold at least one unit, got none")
+    if array.dtype.kind not in "fiu":
+        for i, item in enumerate(array):
+            check_probability(item, f"{name}[{i}]")
+        array = array.astype(float)
+    array = array.astype(float, copy=False)
+    bad = ~((array >= 0.0) & (array <= 1.0))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise InputError(f"`{name}[{i}]` must be a probability in [0, 1], got {array[i]:g}")
+    return array

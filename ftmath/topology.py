@@ -1,0 +1,1324 @@
+"""Topology documents: nested series / parallel / k-of-n blocks of components, evaluated exactly.
+
+A document names its components and a ``system`` block built from them (the format is in
+``DESIGN.md``). A component named in several places is **one** physical component (a shared
+dependency) and is counted once, exactly: the evaluation conditions on the states of shared
+components (factoring, also called pivotal decomposition) and sums each one out at the
+smallest block that holds all its occurrences. Subtrees without shared components are plain
+numbers, so the cost grows with the shared components that overlap, not with the size of the
+document.
+
+References
+----------
+.. [1] M. Rausand and A. Høyland, *System Reliability Theory*, 2nd ed., Wiley, 2004:
+   sec. 4.6 (pivotal decomposition), sec. 5.3 (Birnbaum, criticality, RAW and RRW importance).
+.. [2] W. Kuo and X. Zhu, *Importance Measures in Reliability, Risk, and Optimization*,
+   Wiley, 2012, ch. 2 and 4.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+import zlib
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import reduce
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ftmath.errors import ComputationLimitError, InputError
+from ftmath.reliability import HOURS_PER_YEAR, Downtime, count_pmf, downtime, k_of_n_tails, nines
+
+__all__ = [
+    "COMPONENT_TABLE_COLUMNS",
+    "Component",
+    "Tier",
+    "Topology",
+    "TopologyResult",
+    "components_from_table",
+    "components_table",
+    "document_from_tiers",
+    "document_from_token",
+    "evaluate",
+    "parse_topology",
+    "replica_what_if",
+    "share_token",
+    "tiers_from_document",
+    "to_dot",
+]
+
+MAX_SHARED = 24
+"""Most shared components that may overlap at one block (2**24 joint states)."""
+
+_DOCUMENT_KEYS = {"name", "description", "components", "system", "mission_hours"}
+_VALUE_KEYS = ("availability", "reliability", "unavailability", "mtbf_hours")
+_COMPONENT_KEYS = {*_VALUE_KEYS, "mttr_hours", "note", "source"}
+_BLOCK_KINDS = ("series", "parallel", "k_of_n")
+
+
+# --- the parsed model ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Component:
+    """One component of a topology, with its probability of working and of failing.
+
+    Attributes
+    ----------
+    name : str
+        The component's name in the document.
+    reliability, unreliability : float
+        Probability that it works / fails; each computed directly from what the document gives
+        (``unreliability`` from ``unavailability``, ``MTTR / (MTBF + MTTR)`` or
+        ``-expm1(-t / MTBF)``), so neither is a rounded ``1 -`` the other.
+    basis : str
+        How the figure was given: ``"availability"``, ``"reliability"``, ``"unavailability"``,
+        ``"mtbf/mttr"`` or ``"mtbf/mission"``.
+    note : str
+        Free text from the document (a source, an SLA name).
+    """
+
+    name: str
+    reliability: float
+    unreliability: float
+    basis: str
+    note: str = ""
+
+
+@dataclass(eq=False)
+class _Node:
+    kind: str  # "leaf", "copies", "series", "parallel", "k_of_n"
+    path: str
+    name: str = ""  # leaf and copies: the component
+    k: int = 1
+    n: int = 1  # copies: number of independent copies
+    children: list[_Node] = field(default_factory=list)
+    variables: frozenset[str] = frozenset()  # component names below this node
+    eliminate: tuple[str, ...] = ()  # shared names summed out here
+
+
+@dataclass(eq=False)
+class Topology:
+    """A validated topology document, ready to evaluate.
+
+    Attributes
+    ----------
+    name : str
+        The document's name.
+    components : dict of str to Component
+        Every component the document defines, in document order.
+    shared : tuple of str
+        Components that appear in more than one place (one physical component each).
+    copied : tuple of str
+        Components used as ``n`` independent copies.
+    mission_hours : float or None
+        The document-level mission time, when given.
+    document : dict
+        The document itself (as parsed from JSON), for export.
+    """
+
+    name: str
+    components: dict[str, Component]
+    shared: tuple[str, ...]
+    copied: tuple[str, ...]
+    mission_hours: float | None
+    document: dict[str, Any]
+    root: _Node = field(repr=False)
+
+    @property
+    def used(self) -> list[str]:
+        """Names of the components the system uses, in document order."""
+        return [name for name in self.components if name in self.root.variables]
+
+
+def parse_topology(document: Mapping[str, Any] | str | bytes) -> Topology:
+    """Validate a topology document and build the model that `evaluate` computes with.
+
+    Parameters
+    ----------
+    document : dict, str or bytes
+        The document as a mapping, or as JSON text.
+
+    Returns
+    -------
+    Topology
+        The parsed model.
+
+    Raises
+    ------
+    InputError
+        For unknown keys, unknown component names, ``k`` outside ``1..n``, probabilities
+        outside [0, 1] or negative hours; the message names the place in the document, such
+        as ``system.series[1].k_of_n.k``.
+
+    Examples
+    --------
+    >>> topo = parse_topology({"components": {"a": {"availability": 0.99}},
+    ...                        "system": {"parallel": ["a", "a"]}})
+    >>> topo.shared
+    ('a',)
+    """
+    doc = _load_json(document)
+    unknown = sorted(set(doc) - _DOCUMENT_KEYS)
+    if unknown:
+        raise InputError(
+            f"unknown key `{unknown[0]}` at the top of the document; "
+            f"accepted: {', '.join(sorted(_DOCUMENT_KEYS))}"
+        )
+    name = doc.get("name", "Untitled topology")
+    if not isinstance(name, str):
+        raise InputError(f"`name` must be text, got {name!r}")
+    mission = doc.get("mission_hours")
+    if mission is not None:
+        mission = _number(mission, "mission_hours", minimum=0.0)
+    if "components" not in doc:
+        raise InputError("the document has no `components`: name each component and its figure")
+    if "system" not in doc:
+        raise InputError("the document has no `system`: the block built from the components")
+    components = _parse_components(doc["components"], mission)
+    root = _parse_block(doc["system"], "system", components)
+    plain = Counter(_names(root, "leaf"))
+    copied = set(_names(root, "copies"))
+    for component in sorted(copied & set(plain)):
+        raise InputError(
+            f"component `{component}` is used both as `n` independent copies and by name; "
+            "give the copies a component of their own"
+        )
+    shared = tuple(sorted(name for name, count in plain.items() if count > 1))
+    _annotate(root, plain, set(shared))
+    return Topology(
+        name=name,
+        components=components,
+        shared=shared,
+        copied=tuple(sorted(copied)),
+        mission_hours=mission,
+        document=doc,
+        root=root,
+    )
+
+
+def _load_json(document: Mapping[str, Any] | str | bytes) -> dict[str, Any]:
+    if isinstance(document, (bytes, bytearray)):
+        try:
+            document = bytes(document).decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise InputError("the topology file is not UTF-8 text; save it as UTF-8 JSON") from None
+    if isinstance(document, str):
+        if not document.strip():
+            raise InputError("the topology document is empty; paste or upload a JSON document")
+        try:
+            document = json.loads(document)
+        except json.JSONDecodeError as error:
+            raise InputError(
+                f"the topology is not valid JSON: {error.msg} at line {error.lineno}, "
+                f"column {error.colno}"
+            ) from None
+    if not isinstance(document, Mapping):
+        raise InputError(
+            "the topology document must be a JSON object with `components` and `system`"
+        )
+    return dict(document)
+
+
+def _number(value: Any, where: str, *, minimum: float, maximum: float | None = None) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise InputError(f"`{where}` must be a number, got {value!r}")
+    number = float(value)
+    if not math.isfinite(number):
+        raise InputError(f"`{where}` must be a finite number, got {number}")
+    if number < minimum or (maximum is not None and number > maximum):
+        if maximum is not None:
+            raise InputError(f"`{where}` must be between {minimum:g} and {maximum:g}, got {value}")
+        raise InputError(f"`{where}` must be >= {minimum:g}, got {value}")
+    return number
+
+
+def _parse_components(raw: Any, mission: float | None) -> dict[str, Component]:
+    if not isinstance(raw, Mapping) or not raw:
+        raise InputError("`components` must be an object mapping each name to its figures")
+    components: dict[str, Component] = {}
+    for name, spec in raw.items():
+        where = f"components.{name}"
+        if not isinstance(name, str) or not name.strip():
+            raise InputError("component names must be non-empty text")
+        if not isinstance(spec, Mapping):
+            raise InputError(f'`{where}` must be an object such as {{"availability": 0.999}}')
+        unknown = sorted(set(spec) - _COMPONENT_KEYS)
+        if unknown:
+            raise InputError(
+                f"unknown key `{where}.{unknown[0]}`; "
+                f"accepted: {', '.join(sorted(_COMPONENT_KEYS))}"
+            )
+        given = [key for key in _VALUE_KEYS if spec.get(key) is not None]
+        if len(given) != 1:
+            raise InputError(
+                f"`{where}` must give exactly one of `availability`, `reliability`, "
+                f"`unavailability` or `mtbf_hours` (with `mttr_hours`), got "
+                f"{', '.join(f'`{g}`' for g in given) or 'none'}"
+            )
+        note = spec.get("note", "") or ""
+        if not isinstance(note, str):
+            raise InputError(f"`{where}.note` must be text")
+        key = given[0]
+        if key in ("availability", "reliability"):
+            r = _number(spec[key], f"{where}.{key}", minimum=0.0, maximum=1.0)
+            components[name] = Component(name, r, 1.0 - r, key, note)
+        elif key == "unavailability":
+            q = _number(spec[key], f"{where}.{key}", minimum=0.0, maximum=1.0)
+            components[name] = Component(name, 1.0 - q, q, key, note)
+        else:
+            mtbf = _number(spec["mtbf_hours"], f"{where}.mtbf_hours", minimum=0.0)
+            if mtbf == 0.0:
+                raise InputError(f"`{where}.mtbf_hours` must be > 0, got 0")
+            if spec.get("mttr_hours") is not None:
+                mttr = _number(spec["mttr_hours"], f"{where}.mttr_hours", minimum=0.0)
+                q = mttr / (mtbf + mttr)
+                components[name] = Component(name, mtbf / (mtbf + mttr), q, "mtbf/mttr", note)
+            elif mission is not None:
+                x = mission / mtbf
+                components[name] = Component(
+                    name, math.exp(-x), -math.expm1(-x), "mtbf/mission", note
+                )
+            else:
+                raise InputError(
+                    f"`{where}` gives `mtbf_hours` without `mttr_hours`: add `mttr_hours` for "
+                    "steady-state availability, or a document-level `mission_hours` for the "
+                    "probability of surviving a mission"
+                )
+        if key != "mtbf_hours" and spec.get("mttr_hours") is not None:
+            raise InputError(f"`{where}.mttr_hours` only goes with `mtbf_hours`")
+    return components
+
+
+def _parse_block(raw: Any, where: str, components: Mapping[str, Component]) -> _Node:
+    if isinstance(raw, str):
+        if raw not in components:
+            known = ", ".join(f"`{c}`" for c in list(components)[:8])
+            raise InputError(f"`{where}` names an unknown component `{raw}`; defined: {known}")
+        return _Node("leaf", where, name=raw)
+    if not isinstance(raw, Mapping) or len(raw) != 1:
+        raise InputError(
+            f"`{where}` must be a component name or an object with one key: "
+            "`series`, `parallel` or `k_of_n`"
+        )
+    ((kind, body),) = raw.items()
+    if kind not in _BLOCK_KINDS:
+        raise InputError(f"unknown block `{where}.{kind}`; accepted: series, parallel, k_of_n")
+    where = f"{where}.{kind}"
+    if kind == "k_of_n":
+        if not isinstance(body, Mapping):
+            raise InputError(f"`{where}` must be an object with `k` and `of`")
+        unknown = sorted(set(body) - {"k", "n", "of"})
+        if unknown:
+            raise InputError(f"unknown key `{where}.{unknown[0]}`; accepted: k, n, of")
+        if "k" not in body or "of" not in body:
+            raise InputError(f"`{where}` needs both `k` and `of`")
+        of = body["of"]
+        if isinstance(of, str):
+            n = _count(body.get("n"), f"{where}.n")
+            k = _k(body["k"], n, f"{where}.k")
+            return _copies(of, k, n, f"{where}.of", components)
+        if "n" in body:
+            raise InputError(f"`{where}.n` only goes with `of` naming one component (n copies)")
+        children = _children(of, f"{where}.of", components)
+        k = _k(body["k"], len(children), f"{where}.k")
+        return _Node("k_of_n", where, k=k, children=children)
+    if isinstance(body, Mapping):  # {"parallel": {"n": 3, "of": "app"}}
+        unknown = sorted(set(body) - {"n", "of"})
+        if unknown or "of" not in body or not isinstance(body["of"], str):
+            raise InputError(f'`{where}` must be a list of blocks or {{"n": N, "of": "name"}}')
+        n = _count(body.get("n"), f"{where}.n")
+        return _copies(body["of"], 1 if kind == "parallel" else n, n, f"{where}.of", components)
+    children = _children(body, where, components)
+    return _Node(kind, where, children=children)
+
+
+def _children(raw: Any, where: str, components: Mapping[str, Component]) -> list[_Node]:
+    if not isinstance(raw, list) or not raw:
+        raise InputError(f"`{where}` must be a non-empty list of blocks")
+    return [_parse_block(item, f"{where}[{i}]", components) for i, item in enumerate(raw)]
+
+
+def _count(value: Any, where: str) -> int:
+    if value is None:
+        raise InputError(f"`{where}` is missing: how many copies")
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise InputError(f"`{where}` must be a whole number >= 1, got {value!r}")
+    if value > 10_000:
+        raise InputError(f"`{where}` must be at most 10000 copies, got {value}")
+    return int(value)
+
+
+def _k(value: Any, n: int, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise InputError(f"`{where}` must be a whole number between 1 and {n}, got {value!r}")
+    if not 1 <= value <= n:
+        raise InputError(f"`{where}` must be between 1 and n = {n}, got {value}")
+    return int(value)
+
+
+def _copies(name: Any, k: int, n: int, where: str, components: Mapping[str, Component]) -> _Node:
+    if name not in components:
+        raise InputError(f"`{where}` names an unknown component `{name}`")
+    return _Node("copies", where.rsplit(".of", 1)[0], name=name, k=k, n=n)
+
+
+def _names(node: _Node, kind: str) -> list[str]:
+    if node.kind == kind:
+        return [node.name]
+    return [name for child in node.children for name in _names(child, kind)]
+
+
+def _annotate(node: _Node, totals: Counter[str], shared: set[str]) -> Counter[str]:
+    """Fill in ``variables`` and ``eliminate``; return the shared-name counts below ``node``."""
+    if node.kind in ("leaf", "copies"):
+        node.variables = frozenset([node.name])
+        return Counter([node.name]) if node.name in shared else Counter()
+    below: Counter[str] = Counter()
+    complete_in_child: set[str] = set()
+    for child in node.children:
+        counts = _annotate(child, totals, shared)
+        complete_in_child |= {s for s, c in counts.items() if c == totals[s]}
+        below.update(counts)
+    node.variables = frozenset().union(*(c.variables for c in node.children))
+    node.eliminate = tuple(
+        sorted(s for s, c in below.items() if c == totals[s] and s not in complete_in_child)
+    )
+    return below
+
+
+# --- evaluation --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TopologyResult:
+    """What `evaluate` found for a topology.
+
+    Attributes
+    ----------
+    name : str
+        The document's name.
+    reliability, unreliability : float
+        Probability that the system works / fails (availability and unavailability when the
+        components are given by availability), each computed directly.
+    nines : float
+        ``-log10(unreliability)`` (``inf`` for a system that cannot fail).
+    downtime_hours_per_year : float
+        ``unreliability x hours_per_year``.
+    hours_per_year : float
+        The year length used.
+    importance : pandas.DataFrame
+        Indexed by component name: ``birnbaum`` (dR/dR_i), ``criticality``
+        (``birnbaum x (1 - R_i) / (1 - R)``), ``raw`` (unreliability with i failed over
+        unreliability) and ``rrw`` (unreliability over unreliability with i perfect), plus the
+        component's ``reliability`` and ``unreliability``. NaN where a measure is undefined
+        (the system cannot fail); ``inf`` where making i perfect makes the system perfect.
+    components : pandas.DataFrame
+        The components with their figures, how they were given, and whether shared or copied.
+    """
+
+    name: str
+    reliability: float
+    unreliability: float
+    nines: float
+    downtime_hours_per_year: float
+    hours_per_year: float
+    importance: pd.DataFrame
+    components: pd.DataFrame
+
+    @property
+    def downtime(self) -> Downtime:
+        """Expected downtime per year, month, week and day."""
+        return downtime(self.unreliability, hours_per_year=self.hours_per_year)
+
+
+def evaluate(
+    topology: Mapping[str, Any] | str | bytes | Topology,
+    *,
+    hours_per_year: float = HOURS_PER_YEAR,
+    importance: bool = True,
+) -> TopologyResult:
+    """Evaluate a topology document exactly, with the importance of each component.
+
+    Parameters
+    ----------
+    topology : dict, str, bytes or Topology
+        A topology document (mapping or JSON text) or a parsed `Topology`.
+    hours_per_year : float, optional
+        Year length for the downtime figure; 8,760 hours (365 days) by default.
+    importance : bool, optional
+        Compute the importance measures (default). ``False`` leaves ``importance`` empty and
+        is faster when only the system figure is needed.
+
+    Returns
+    -------
+    TopologyResult
+        ``reliability``, ``unreliability``, ``nines``, ``downtime_hours_per_year`` and
+        ``importance``.
+
+    Notes
+    -----
+    Independent components combine by the structure functions of series, parallel and
+    k-out-of-n blocks (`ftmath.reliability`). A component that appears in several places is one
+    random variable: the evaluation keeps the system's reliability as a function of the states
+    of the shared components below each block (an array with one axis per shared component),
+    and sums a shared component out, weighted by its probabilities, at the smallest block that
+    contains all of its occurrences [1]_. Unreliabilities are carried alongside reliabilities
+    and never formed as ``1 - R``.
+
+    Importance measures follow Rausand and Høyland [1]_ sec. 5.3. For a component given as
+    ``n`` independent copies, ``birnbaum`` is the derivative with respect to the reliability
+    shared by all copies, and "failed" / "perfect" set all copies at once.
+
+    Examples
+    --------
+    >>> doc = {
+    ...     "components": {"web": {"availability": 0.99},
+    ...                    "lb": {"availability": 0.95},
+    ...                    "app": {"availability": 0.97}},
+    ...     "system": {"series": ["web", {"parallel": {"n": 2, "of": "lb"}},
+    ...                           {"k_of_n": {"k": 2, "n": 3, "of": "app"}}]},
+    ... }
+    >>> result = evaluate(doc)
+    >>> round(result.reliability, 6)
+    0.984912
+    >>> round(result.nines, 3)
+    1.821
+    """
+    if not isinstance(topology, Topology):
+        topology = parse_topology(topology)
+    year = _number(hours_per_year, "hours_per_year", minimum=0.0)
+    if year == 0.0:
+        raise InputError("`hours_per_year` must be > 0")
+    engine = _Engine(topology)
+    r, q = engine.value(topology.root)
+    r_sys, q_sys = float(np.sum(r)), float(np.sum(q))
+    table = engine.importance(r_sys, q_sys) if importance else _empty_importance()
+    return TopologyResult(
+        name=topology.name,
+        reliability=r_sys,
+        unreliability=q_sys,
+        nines=nines(min(max(q_sys, 0.0), 1.0)),
+        downtime_hours_per_year=q_sys * year,
+        hours_per_year=year,
+        importance=table,
+        components=_component_table(topology),
+    )
+
+
+def _component_table(topology: Topology) -> pd.DataFrame:
+    rows = [
+        {
+            "component": c.name,
+            "reliability": c.reliability,
+            "unreliability": c.unreliability,
+            "given_as": c.basis,
+            "shared": c.name in topology.shared,
+            "copies": c.name in topology.copied,
+            "used": c.name in topology.root.variables,
+            "note": c.note,
+        }
+        for c in topology.components.values()
+    ]
+    return pd.DataFrame(rows).set_index("component")
+
+
+def _empty_importance() -> pd.DataFrame:
+    columns = ["birnbaum", "criticality", "raw", "rrw", "reliability", "unreliability"]
+    frame = pd.DataFrame({c: pd.Series(dtype=float) for c in columns})
+    frame.index.name = "component"
+    return frame
+
+
+_Pair = tuple[np.ndarray, np.ndarray]  # (reliability, unreliability), broadcastable arrays
+_Coefficients = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+@dataclass(frozen=True)
+class _Condition:
+    """Nodes held at fixed values (by id), and every node above them (whose value changes)."""
+
+    fixed: dict[int, _Pair]
+    dirty: frozenset[int]
+
+
+class _Engine:
+    """Evaluates a parsed topology exactly; re-evaluates cheaply with some nodes held fixed.
+
+    A block's value is a pair of arrays (R, Q) with one axis of length 2 per shared component
+    still open below it (length 1 or absent otherwise). Conditioned re-evaluation (for the
+    importance measures) recomputes only the blocks above the held nodes, and where a single
+    child changed it uses the block's value as a linear function of that child,
+    ``R = a1 R_j + a0 Q_j`` and ``Q = b1 R_j + b0 Q_j``, whose coefficients (all non-negative,
+    so no digits cancel) come from the other children and are kept.
+    """
+
+    def __init__(self, topology: Topology) -> None:
+        self.topology = topology
+        self.axis = {name: i for i, name in enumerate(topology.shared)}
+        self.ndim = len(self.axis)
+        self.parent: dict[int, _Node | None] = {id(topology.root): None}
+        for node in _walk(topology.root):
+            for child in node.children:
+                self.parent[id(child)] = node
+        self._check_overlap(topology.root)
+        self.cache: dict[int, _Pair] = {}
+        self.before_elimination: dict[int, _Pair] = {}  # base values, shared axes still open
+        self.others: dict[tuple[int, int], _Coefficients] = {}
+
+    def _check_overlap(self, node: _Node) -> set[str]:
+        """The shared components still open above ``node``; raise when too many overlap."""
+        if node.kind == "leaf":
+            return {node.name} if node.name in self.axis else set()
+        if node.kind == "copies":
+            return set()
+        carried: set[str] = set()
+        for child in node.children:
+            carried |= self._check_overlap(child)
+        if len(carried) > MAX_SHARED:
+            raise ComputationLimitError(
+                f"`{node.path}` combines {len(carried)} shared components; at most "
+                f"{MAX_SHARED} can overlap in one block for an exact answer. Split the system "
+                "into independent parts, or model some dependencies as independent copies"
+            )
+        return carried - set(node.eliminate)
+
+    # Values --------------------------------------------------------------------------------
+
+    def value(self, node: _Node, condition: _Condition | None = None) -> _Pair:
+        """(R, Q) of ``node``; ``condition`` holds some nodes fixed (for importance)."""
+        if condition is None:
+            if id(node) not in self.cache:
+                self.cache[id(node)] = self._combine(node, None)
+            return self.cache[id(node)]
+        if id(node) in condition.fixed:
+            return condition.fixed[id(node)]
+        if id(node) not in condition.dirty:
+            return self.value(node)
+        changed = [
+            j
+            for j, child in enumerate(node.children)
+            if id(child) in condition.dirty or id(child) in condition.fixed
+        ]
+        if len(changed) != 1:
+            return self._combine(node, condition)
+        j = changed[0]
+        r_j, q_j = self.value(node.children[j], condition)
+        a1, a0, b1, b0 = self._reduced(node, j)
+        r, q = a1 * r_j + a0 * q_j, b1 * r_j + b0 * q_j
+        return self._eliminate(node, r, q)
+
+    def _combine(self, node: _Node, condition: _Condition | None) -> _Pair:
+        comp = self.topology.components
+        if node.kind == "leaf":
+            if node.name in self.axis:
+                return self._indicator(node.name)
+            c = comp[node.name]
+            return np.asarray(c.reliability), np.asarray(c.unreliability)
+        if node.kind == "copies":
+            c = comp[node.name]
+            works, fails = k_of_n_tails(
+                node.k, np.full(node.n, c.reliability), np.full(node.n, c.unreliability)
+            )
+            return np.asarray(works), np.asarray(fails)
+        parts = [self.value(child, condition) for child in node.children]
+        rs = [p[0] for p in parts]
+        qs = [p[1] for p in parts]
+        with np.errstate(divide="ignore"):
+            if node.kind == "series":
+                r = reduce(np.multiply, rs)
+                q = -np.expm1(reduce(np.add, [np.log1p(-x) for x in qs]))
+            elif node.kind == "parallel":
+                q = reduce(np.multiply, qs)
+                r = -np.expm1(reduce(np.add, [np.log1p(-x) for x in rs]))
+            else:
+                r_all, q_all = _stack(rs, qs)
+                shape = r_all.shape[1:]
+                m = len(rs)
+                r, q = k_of_n_tails(node.k, r_all.reshape(m, -1), q_all.reshape(m, -1))
+                r, q = r.reshape(shape), q.reshape(shape)
+        if condition is None and node.eliminate:
+            self.before_elimination[id(node)] = (r, q)
+        return self._eliminate(node, r, q)
+
+    def _coefficients(self, node: _Node, j: int) -> _Coefficients:
+        """(a1, a0, b1, b0) of ``node`` as a function of child ``j``, from the other children."""
+        key = (id(node), j)
+        if key in self.others:
+            return self.others[key]
+        rs = [self.value(child)[0] for child in node.children]
+        qs = [self.value(child)[1] for child in node.children]
+        if node.kind in ("series", "parallel"):
+            # Leave-one-out for every child at once, by prefix and suffix products / sums.
+            works, fails = (rs, qs) if node.kind == "series" else (qs, rs)
+            w, f = _stack(works, fails)
+            with np.errstate(divide="ignore"):
+                logs = np.log1p(-f)
+            w_others = _leave_one_out(w, np.multiply, 1.0)
+            f_others = -np.expm1(_leave_one_out(logs, np.add, 0.0))
+            one, zero = np.ones_like(w_others[0]), np.zeros_like(w_others[0])
+            for i in range(len(rs)):
+                if node.kind == "series":  # R = R_o R_j ; Q = Q_o R_j + Q_j
+                    self.others[(id(node), i)] = (w_others[i], zero, f_others[i], one)
+                else:  # Q = Q_o Q_j ; R = R_j + R_o Q_j
+                    self.others[(id(node), i)] = (one, f_others[i], zero, w_others[i])
+            return self.others[key]
+        m, k = len(rs), node.k
+        r_all, q_all = _stack(rs, qs)
+        if m * m * max(1, r_all[0].size) > _LEAVE_ONE_OUT_BUDGET:
+            # Too big to keep every prefix distribution: one child at a time.
+            pmf = count_pmf(np.delete(r_all, j, axis=0), np.delete(q_all, j, axis=0))
+            self.others[key] = _k_coefficients(pmf, k)
+            return self.others[key]
+        # The others' count is (children before i) + (children after i): combine the prefix
+        # distribution with the suffix's tail sums at the two thresholds needed.
+        shape = r_all.shape[1:]
+        r_flat, q_flat = r_all.reshape(m, -1), q_all.reshape(m, -1)  # numpy is fastest in 2-D
+        prefixes = _running_pmfs(r_flat, q_flat)
+        suffixes = _running_pmfs(r_flat[::-1], q_flat[::-1])[::-1]
+        for i in range(m):
+            coefficients = _k_coefficients_split(prefixes[i], suffixes[i + 1], k)
+            self.others[(id(node), i)] = tuple(c.reshape(shape) for c in coefficients)  # type: ignore[assignment]
+        return self.others[key]
+
+    def _reduced(self, node: _Node, j: int) -> _Coefficients:
+        """`_coefficients` with the shared axes that child ``j`` never carries summed out."""
+        key = (id(node), -1 - j)
+        if key not in self.others:
+            child_shape = self.value(node.children[j])[0].shape
+            absent = [
+                name
+                for name in node.eliminate
+                if len(child_shape) <= self.axis[name] or child_shape[self.axis[name]] == 1
+            ]
+            self.others[key] = self._sum_out(absent, *self._coefficients(node, j))  # type: ignore[assignment]
+        return self.others[key]
+
+    def _indicator(self, name: str) -> _Pair:
+        shape = [1] * self.ndim
+        shape[self.axis[name]] = 2
+        up = np.array([0.0, 1.0]).reshape(shape)
+        return up, 1.0 - up
+
+    def _eliminate(self, node: _Node, r: np.ndarray, q: np.ndarray) -> _Pair:
+        """Sum out the shared components whose every occurrence lies below ``node``."""
+        r, q = self._sum_out(node.eliminate, r, q)
+        return r, q
+
+    def _sum_out(self, names: Iterable[str], *arrays: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Weight each array by the shared components' probabilities and sum their axes out."""
+        for name in names:
+            axis = self.axis[name]
+            if arrays[0].ndim <= axis or arrays[0].shape[axis] == 1:  # held: nothing to sum
+                continue
+            c = self.topology.components[name]
+            arrays = tuple(
+                c.reliability * np.take(a, [1], axis=axis)
+                + c.unreliability * np.take(a, [0], axis=axis)
+                for a in arrays
+            )
+        return arrays
+
+    def conditioned(self, nodes: Iterable[_Node], up: bool) -> tuple[float, float]:
+        """System (R, Q) with the given nodes held perfect (``up``) or failed."""
+        held = (np.asarray(1.0), np.asarray(0.0)) if up else (np.asarray(0.0), np.asarray(1.0))
+        return self._held({id(node): held for node in nodes})
+
+    def sliced(self, node: _Node, name: str, up: bool) -> tuple[float, float]:
+        """System (R, Q) with shared component ``name`` perfect or failed.
+
+        ``node`` is where ``name`` is summed out; its value before that, sliced at the state of
+        ``name``, is the block's value given that state.
+        """
+        r, q = self.before_elimination[id(node)]
+        axis, index = self.axis[name], [1 if up else 0]
+        r, q = self._eliminate(node, np.take(r, index, axis=axis), np.take(q, index, axis=axis))
+        return self._held({id(node): (r, q)})
+
+    def _held(self, fixed: dict[int, _Pair]) -> tuple[float, float]:
+        dirty: set[int] = set()
+        for node_id in fixed:
+            above = self.parent[node_id]
+            while above is not None and id(above) not in dirty:
+                dirty.add(id(above))
+                above = self.parent[id(above)]
+        r, q = self.value(self.topology.root, _Condition(fixed, frozenset(dirty)))
+        return float(np.sum(r)), float(np.sum(q))
+
+    # Importance ----------------------------------------------------------------------------
+
+    def importance(self, r_sys: float, q_sys: float) -> pd.DataFrame:
+        topo = self.topology
+        nodes_by_name: dict[str, list[_Node]] = {}
+        for node in _walk(topo.root):
+            if node.kind in ("leaf", "copies"):
+                nodes_by_name.setdefault(node.name, []).append(node)
+        where_summed = {name: node for node in _walk(topo.root) for name in node.eliminate}
+        rows = []
+        for name in topo.used:
+            nodes = nodes_by_name[name]
+            c = topo.components[name]
+            if name in self.axis:  # shared: slice its axis where it is summed out
+                r_up, q_up = self.sliced(where_summed[name], name, up=True)
+                r_down, q_down = self.sliced(where_summed[name], name, up=False)
+            else:
+                r_up, q_up = self.conditioned(nodes, up=True)
+                r_down, q_down = self.conditioned(nodes, up=False)
+            if name in topo.copied:
+                birnbaum = sum(self._copies_derivative(node) for node in nodes)
+            else:
+                birnbaum = _difference(r_up, r_down, q_down, q_up)
+            rows.append(
+                {
+                    "component": name,
+                    "birnbaum": birnbaum,
+                    "criticality": birnbaum * c.unreliability / q_sys if q_sys > 0 else math.nan,
+                    "raw": q_down / q_sys if q_sys > 0 else math.nan,
+                    "rrw": (q_sys / q_up if q_up > 0 else math.inf) if q_sys > 0 else math.nan,
+                    "reliability": c.reliability,
+                    "unreliability": c.unreliability,
+                }
+            )
+        if not rows:
+            return _empty_importance()
+        return pd.DataFrame(rows).set_index("component")
+
+    def _copies_derivative(self, node: _Node) -> float:
+        """Derivative of system R in the copies' reliability p, through one block of copies."""
+        r_up, q_up = self.conditioned([node], up=True)
+        r_down, q_down = self.conditioned([node], up=False)
+        c = self.topology.components[node.name]
+        # d/dp P(at least k of n work) = n * P(exactly k - 1 of the other n - 1 work)
+        others = count_pmf(np.full(node.n - 1, c.reliability), np.full(node.n - 1, c.unreliability))
+        block_derivative = node.n * float(others[node.k - 1])
+        return _difference(r_up, r_down, q_down, q_up) * block_derivative
+
+
+def _stack(rs: list[np.ndarray], qs: list[np.ndarray]) -> _Pair:
+    """Broadcast the children's values to one shape and stack them along a new first axis."""
+    shape = np.broadcast_shapes(*(x.shape for x in rs + qs))
+    return (
+        np.stack([np.broadcast_to(x, shape) for x in rs]),
+        np.stack([np.broadcast_to(x, shape) for x in qs]),
+    )
+
+
+_LEAVE_ONE_OUT_BUDGET = 30_000_000  # array elements kept for a k-of-n block's prefixes
+
+
+def _k_coefficients(pmf: np.ndarray, k: int) -> _Coefficients:
+    """k-of-n block as a function of one child, from the distribution of the others' count."""
+    return (
+        pmf[k - 1 :].sum(axis=0),  # P(others >= k - 1): the child working completes k
+        pmf[k:].sum(axis=0),  # P(others >= k): enough without it
+        pmf[: k - 1].sum(axis=0),  # P(others < k - 1): too few even with it
+        pmf[:k].sum(axis=0),  # P(others < k): too few without it
+    )
+
+
+def _k_coefficients_split(prefix: np.ndarray, suffix: np.ndarray, k: int) -> _Coefficients:
+    """`_k_coefficients` when the others' count is the sum of two independent counts."""
+    total = suffix.sum(axis=0)
+    zero = np.zeros_like(total)
+    # at_least[x] = P(suffix >= x), below[x] = P(suffix < x), for x = 0 .. len(suffix)
+    at_least = np.concatenate([np.cumsum(suffix[::-1], axis=0)[::-1], zero[None]])
+    below = np.concatenate([zero[None], np.cumsum(suffix, axis=0)])
+    top = suffix.shape[0]
+    counts = np.arange(prefix.shape[0])
+
+    def tail(table: np.ndarray, threshold: int) -> np.ndarray:
+        index = np.clip(threshold - counts, 0, top)
+        return np.sum(prefix * table[index], axis=0)
+
+    return tail(at_least, k - 1), tail(at_least, k), tail(below, k - 1), tail(below, k)
+
+
+def _running_pmfs(r: np.ndarray, q: np.ndarray) -> list[np.ndarray]:
+    """Count distributions of the first 0, 1, ..., m units (list of m + 1 arrays)."""
+    pmf = np.ones((1,) + r.shape[1:])
+    out = [pmf]
+    for j in range(r.shape[0]):
+        nxt = np.zeros((pmf.shape[0] + 1,) + pmf.shape[1:])
+        nxt[:-1] += pmf * q[j]
+        nxt[1:] += pmf * r[j]
+        pmf = nxt
+        out.append(pmf)
+    return out
+
+
+def _leave_one_out(values: np.ndarray, op: np.ufunc, identity: float) -> np.ndarray:
+    """For each i along axis 0, ``op`` over all the other entries (prefix x suffix)."""
+    ones = np.full((1,) + values.shape[1:], identity)
+    prefix = op.accumulate(np.concatenate([ones, values[:-1]]), axis=0)
+    suffix = op.accumulate(np.concatenate([ones, values[::-1][:-1]]), axis=0)[::-1]
+    return op(prefix, suffix)
+
+
+def _difference(r_up: float, r_down: float, q_down: float, q_up: float) -> float:
+    """``R(up) - R(down)`` taken from whichever pair keeps its digits."""
+    return q_down - q_up if q_down <= 0.5 else r_up - r_down
+
+
+def _walk(node: _Node) -> Iterable[_Node]:
+    yield node
+    for child in node.children:
+        yield from _walk(child)
+
+
+# --- tiers: the guided builder's shape ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tier:
+    """One tier of a series-of-tiers system: ``n`` replicas of a component, ``k`` must work."""
+
+    component: str
+    n: int = 1
+    k: int = 1
+
+
+def tiers_from_document(document: Mapping[str, Any]) -> list[Tier] | None:
+    """Read a document as tiers in series, or ``None`` if it has another shape.
+
+    Parameters
+    ----------
+    document : dict
+        A topology document.
+
+    Returns
+    -------
+    list of Tier or None
+        One tier per element of the top-level series; ``None`` when the system is not a series
+        of tiers (one component, or ``n`` copies of one component, per tier, each used once).
+
+    Examples
+    --------
+    >>> tiers_from_document({"components": {"a": {"availability": 0.9}},
+    ...                      "system": {"series": [{"k_of_n": {"k": 2, "n": 3, "of": "a"}}]}})
+    [Tier(component='a', n=3, k=2)]
+    """
+    system = document.get("system")
+    items = system["series"] if isinstance(system, Mapping) and "series" in system else [system]
+    if not isinstance(items, list):
+        items = [system]
+    tiers: list[Tier] = []
+    for item in items:
+        tier = _as_tier(item)
+        if tier is None:
+            return None
+        tiers.append(tier)
+    names = [t.component for t in tiers]
+    return tiers if len(set(names)) == len(names) else None
+
+
+def _as_tier(item: Any) -> Tier | None:
+    if isinstance(item, str):
+        return Tier(item)
+    if not isinstance(item, Mapping) or len(item) != 1:
+        return None
+    ((kind, body),) = item.items()
+    if not isinstance(body, Mapping) or not isinstance(body.get("of"), str):
+        return None
+    n = body.get("n")
+    if not isinstance(n, int) or isinstance(n, bool):
+        return None
+    if kind == "parallel":
+        return Tier(body["of"], n=n, k=1)
+    if kind == "series":
+        return Tier(body["of"], n=n, k=n)
+    if kind == "k_of_n" and isinstance(body.get("k"), int):
+        return Tier(body["of"], n=n, k=body["k"])
+    return None
+
+
+def document_from_tiers(
+    name: str,
+    components: Mapping[str, Mapping[str, Any]],
+    tiers: Iterable[Tier],
+    *,
+    mission_hours: float | None = None,
+) -> dict[str, Any]:
+    """Build a topology document from tiers in series.
+
+    Parameters
+    ----------
+    name : str
+        The document's name.
+    components : dict
+        The ``components`` section (name to figures).
+    tiers : iterable of Tier
+        The tiers, in series, in order.
+    mission_hours : float, optional
+        Document-level mission time.
+
+    Returns
+    -------
+    dict
+        A document in the format `evaluate` reads.
+
+    Examples
+    --------
+    >>> doc = document_from_tiers("x", {"a": {"availability": 0.9}}, [Tier("a", n=2)])
+    >>> doc["system"]
+    {'series': [{'parallel': {'n': 2, 'of': 'a'}}]}
+    """
+    blocks: list[Any] = []
+    for tier in tiers:
+        if tier.n == 1:
+            blocks.append(tier.component)
+        elif tier.k == 1:
+            blocks.append({"parallel": {"n": tier.n, "of": tier.component}})
+        else:
+            blocks.append({"k_of_n": {"k": tier.k, "n": tier.n, "of": tier.component}})
+    document: dict[str, Any] = {
+        "name": name,
+        "components": {key: dict(value) for key, value in components.items()},
+        "system": {"series": blocks},
+    }
+    if mission_hours is not None:
+        document["mission_hours"] = mission_hours
+    return document
+
+
+def replica_what_if(
+    document: Mapping[str, Any], *, max_extra: int = 4, hours_per_year: float = HOURS_PER_YEAR
+) -> pd.DataFrame:
+    """Nines of the system as each tier's replica count changes, the others held.
+
+    Parameters
+    ----------
+    document : dict
+        A series-of-tiers document (see `tiers_from_document`).
+    max_extra : int, optional
+        How many replicas beyond the current count to try (default 4); counts go from ``k``
+        (no spare) to ``n + max_extra``.
+    hours_per_year : float, optional
+        Year length for the downtime column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``tier``, ``replicas``, ``k``, ``current`` (bool), ``unreliability``, ``nines``
+        and ``downtime_hours_per_year``.
+
+    Raises
+    ------
+    InputError
+        When the document is not a series of tiers.
+
+    Examples
+    --------
+    >>> doc = document_from_tiers("x", {"a": {"availability": 0.9}}, [Tier("a")])
+    >>> replica_what_if(doc, max_extra=2)[["replicas", "nines"]].to_numpy().tolist()
+    [[1.0, 1.0], [2.0, 2.0], [3.0, 3.0]]
+    """
+    tiers = tiers_from_document(document)
+    if tiers is None:
+        raise InputError(
+            "the what-if needs a system of tiers in series (each tier n copies of one component)"
+        )
+    rows = []
+    for index, tier in enumerate(tiers):
+        for n in range(tier.k, tier.n + max_extra + 1):
+            trial = list(tiers)
+            trial[index] = Tier(tier.component, n=n, k=tier.k)
+            doc = document_from_tiers(
+                document.get("name", ""),
+                document["components"],
+                trial,
+                mission_hours=document.get("mission_hours"),
+            )
+            result = evaluate(doc, hours_per_year=hours_per_year, importance=False)
+            rows.append(
+                {
+                    "tier": tier.component,
+                    "replicas": n,
+                    "k": tier.k,
+                    "current": n == tier.n,
+                    "unreliability": result.unreliability,
+                    "nines": result.nines,
+                    "downtime_hours_per_year": result.downtime_hours_per_year,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+# --- drawing -------------------------------------------------------------------------------------
+
+
+def to_dot(topology: Mapping[str, Any] | Topology, *, max_drawn_copies: int = 4) -> str:
+    """A Graphviz DOT reliability block diagram of a topology, left to right.
+
+    Parameters
+    ----------
+    topology : dict or Topology
+        A topology document or a parsed `Topology`.
+    max_drawn_copies : int, optional
+        Copies blocks with more than this many copies are drawn as one box marked ``x n``.
+
+    Returns
+    -------
+    str
+        DOT source: components as boxes (shared ones dashed, in every place they appear),
+        parallel and k-of-n blocks as split and join points (a join is labelled ``k/n``).
+
+    Examples
+    --------
+    >>> print(to_dot({"components": {"a": {"availability": 0.9}}, "system": "a"}))
+    ... # doctest: +ELLIPSIS
+    digraph topology {
+    ...
+    """
+    topo = topology if isinstance(topology, Topology) else parse_topology(topology)
+    lines = [
+        "digraph topology {",
+        '  graph [rankdir=LR, nodesep=0.25, ranksep=0.35, fontname="Helvetica"];',
+        '  node [shape=box, style="rounded,filled", fillcolor="#eef4ff", fontname="Helvetica", '
+        "fontsize=11];",
+        '  edge [arrowhead=none, color="#57606a"];',
+        '  in [shape=circle, label="in", width=0.35, fillcolor="#ffffff"];',
+        '  out [shape=circle, label="out", width=0.35, fillcolor="#ffffff"];',
+    ]
+    counter = [0]
+
+    def new_id() -> str:
+        counter[0] += 1
+        return f"n{counter[0]}"
+
+    def box(name: str, extra: str = "") -> str:
+        ident = new_id()
+        c = topo.components[name]
+        label = _dot_escape(f"{name}{extra}\\n{_short_probability(c.reliability)}")
+        style = (
+            ', style="rounded,dashed,filled", fillcolor="#fff4e5"' if name in topo.shared else ""
+        )
+        lines.append(f'  {ident} [label="{label}"{style}];')
+        return ident
+
+    def point(label: str = "") -> str:
+        ident = new_id()
+        if label:
+            lines.append(
+                f'  {ident} [shape=circle, label="{label}", width=0.3, fontsize=9, '
+                'fillcolor="#ffffff"];'
+            )
+        else:
+            lines.append(f"  {ident} [shape=point, width=0.08];")
+        return ident
+
+    def draw(node: _Node) -> tuple[str, str]:
+        if node.kind == "leaf":
+            ident = box(node.name)
+            return ident, ident
+        if node.kind == "copies" and (node.n > max_drawn_copies or node.n == 1):
+            ident = box(
+                node.name, f" ×{node.n}" + (f" ({node.k} of {node.n})" if node.k > 1 else "")
+            )
+            return ident, ident
+        if node.kind == "copies":
+            members = [(box(node.name, f" #{i + 1}"),) * 2 for i in range(node.n)]
+            return fan(members, node.k, node.n, series=node.k == node.n)
+        parts = [draw(child) for child in node.children]
+        if node.kind == "series":
+            for (_, left), (right, _) in zip(parts, parts[1:], strict=False):
+                lines.append(f"  {left} -> {right};")
+            return parts[0][0], parts[-1][1]
+        k = 1 if node.kind == "parallel" else node.k
+        return fan(parts, k, len(parts), series=False)
+
+    def fan(parts: list[tuple[str, str]], k: int, n: int, *, series: bool) -> tuple[str, str]:
+        if series:
+            for (_, left), (right, _) in zip(parts, parts[1:], strict=False):
+                lines.append(f"  {left} -> {right};")
+            return parts[0][0], parts[-1][1]
+        split, join = point(), point(f"{k}/{n}" if k > 1 else "")
+        for entry, exit_ in parts:
+            lines.append(f"  {split} -> {entry};")
+            lines.append(f"  {exit_} -> {join};")
+        return split, join
+
+    entry, exit_ = draw(topo.root)
+    lines.append(f"  in -> {entry};")
+    lines.append(f"  {exit_} -> out;")
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def _short_probability(r: float) -> str:
+    if r >= 0.9 and r < 1.0:
+        return f"{r:.{min(12, max(3, int(-math.log10(1.0 - r)) + 2))}f}".rstrip("0")
+    return f"{r:.4g}"
+
+
+def _dot_escape(text: str) -> str:
+    return (
+        text.replace("\\n", "\x00").replace("\\", "\\\\").replace('"', '\\"').replace("\x00", "\\n")
+    )
+
+
+# --- sharing -------------------------------------------------------------------------------------
+
+
+def share_token(document: Mapping[str, Any]) -> str:
+    """A compact, URL-safe token that carries a topology document (zlib + base64url).
+
+    Parameters
+    ----------
+    document : dict
+        A topology document.
+
+    Returns
+    -------
+    str
+        Text safe to put in a URL query parameter; `document_from_token` reverses it.
+
+    Examples
+    --------
+    >>> doc = {"components": {"a": {"availability": 0.9}}, "system": "a"}
+    >>> document_from_token(share_token(doc)) == doc
+    True
+    """
+    raw = json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode()
+    return base64.urlsafe_b64encode(zlib.compress(raw, 9)).decode().rstrip("=")
+
+
+def document_from_token(token: str) -> dict[str, Any]:
+    """The topology document a `share_token` carries.
+
+    Parameters
+    ----------
+    token : str
+        The token from a shared URL.
+
+    Returns
+    -------
+    dict
+        The document (not yet validated: pass it to `parse_topology` or `evaluate`).
+
+    Raises
+    ------
+    InputError
+        When the token is damaged (cut short when copied, for example).
+
+    Examples
+    --------
+    >>> document_from_token("not-a-token")
+    Traceback (most recent call last):
+    ...
+    ftmath.errors.InputError: the shared link does not carry a readable topology ...
+    """
+    try:
+        padded = token + "=" * (-len(token) % 4)
+        raw = zlib.decompress(base64.urlsafe_b64decode(padded.encode()), bufsize=1 << 16)
+        if len(raw) > 5_000_000:
+            raise ValueError("too large")
+        return _load_json(raw)
+    except (ValueError, zlib.error, InputError):
+        raise InputError(
+            "the shared link does not carry a readable topology (was it cut short when copied?)"
+        ) from None
+
+
+# --- the components as a table (for editing) ---------------------------------------------------
+
+COMPONENT_TABLE_COLUMNS = [
+    "component",
+    "availability",
+    "unavailability",
+    "mtbf_hours",
+    "mttr_hours",
+    "note",
+]
+
+
+def components_table(document: Mapping[str, Any]) -> pd.DataFrame:
+    """The ``components`` section of a document as a table, one row per component.
+
+    Parameters
+    ----------
+    document : dict
+        A topology document.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``component``, ``availability``, ``unavailability``, ``mtbf_hours``,
+        ``mttr_hours`` and ``note``; a figure the component does not give is NaN.
+        ``reliability`` is shown as ``availability``.
+
+    Examples
+    --------
+    >>> table = components_table({"components": {"db": {"mtbf_hours": 100, "mttr_hours": 5}}})
+    >>> table[["component", "mtbf_hours", "mttr_hours"]].to_numpy().tolist()
+    [['db', 100.0, 5.0]]
+    """
+    rows = []
+    for name, spec in dict(document.get("components") or {}).items():
+        spec = spec if isinstance(spec, Mapping) else {}
+        value = spec.get("availability", spec.get("reliability"))
+        rows.append(
+            {
+                "component": name,
+                "availability": value,
+                "unavailability": spec.get("unavailability"),
+                "mtbf_hours": spec.get("mtbf_hours"),
+                "mttr_hours": spec.get("mttr_hours"),
+                "note": spec.get("note", "") or "",
+            }
+        )
+    frame = pd.DataFrame(rows, columns=COMPONENT_TABLE_COLUMNS)
+    for column in COMPONENT_TABLE_COLUMNS[1:5]:
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
+    frame["note"] = frame["note"].astype(object)
+    return frame
+
+
+def components_from_table(table: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """The ``components`` section of a document from an edited table.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Rows as `components_table` makes them. Rows with no name and no figures are skipped.
+
+    Returns
+    -------
+    dict
+        Component name to figures, ready for a document.
+
+    Raises
+    ------
+    InputError
+        For a row with figures but no name, or a name used twice (the message names the row).
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"component": ["db"], "availability": [0.999]})
+    >>> components_from_table(table)
+    {'db': {'availability': 0.999}}
+    """
+    components: dict[str, dict[str, Any]] = {}
+    for position, (_, row) in enumerate(table.iterrows(), start=1):
+        raw_name = row.get("component")
+        name = "" if raw_name is None or pd.isna(raw_name) else str(raw_name).strip()
+        figures: dict[str, Any] = {}
+        for column in COMPONENT_TABLE_COLUMNS[1:5]:
+            value = row.get(column)
+            if value is not None and not pd.isna(value):
+                figures[column] = float(value)
+        note = row.get("note")
+        if isinstance(note, str) and note.strip():
+            figures["note"] = note.strip()
+        if not name:
+            if figures:
+                raise InputError(f"row {position} of the components table has figures but no name")
+            continue
+        if name in components:
+            raise InputError(f"row {position}: the component name `{name}` is used twice")
+        components[name] = figures
+    return components

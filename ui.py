@@ -1,0 +1,283 @@
+"""UI helpers shared by the pages.
+
+The page registry, number formatting, error display, uploads, downloads and the hand-off of
+figures between pages.
+
+Pages import this module and ``ftmath``; they never import each other. No maths lives here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import streamlit as st
+
+import ftmath
+
+ROOT = Path(__file__).resolve().parent
+EXAMPLES = ROOT / "examples"
+
+T = TypeVar("T")
+
+
+# --- the page registry --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A page of the workbench, as `app.py` registers it and other pages link to it."""
+
+    path: str
+    title: str
+    icon: str
+    section: str
+    summary: str
+
+
+PAGES: list[PageSpec] = [
+    PageSpec(
+        "pages/home.py",
+        "Start here",
+        ":material/flag:",
+        "Start",
+        "Pick a kind of system and see its availability target and the patterns that reach it.",
+    ),
+    PageSpec(
+        "pages/topology.py",
+        "Topology",
+        ":material/account_tree:",
+        "Design",
+        "Build a system from real components and see its availability in nines.",
+    ),
+]
+"""Pages that work, in navigation order. Only pages listed here are registered."""
+
+
+def page(path: str) -> PageSpec | None:
+    """The registered page at ``path``, or ``None`` if that page is not (yet) part of the app."""
+    return next((p for p in PAGES if p.path == path), None)
+
+
+def link(path: str, label: str | None = None) -> None:
+    """A link to another page, or plain text when that page is not registered."""
+    spec = page(path)
+    if spec is None:
+        st.markdown(f"- {label or path} *(page coming soon)*")
+    else:
+        st.page_link(spec.path, label=label or spec.title, icon=spec.icon)
+
+
+# --- shared settings ------------------------------------------------------------------------------
+
+YEAR_CHOICES = {"365 days (8,760 h)": 8760.0, "365.25 days (8,766 h)": 8766.0}
+
+
+def init_session() -> None:
+    """Initialise the session keys every page may read (called once per run by `app.py`)."""
+    st.session_state.setdefault("hours_per_year", ftmath.HOURS_PER_YEAR)
+    st.session_state.setdefault(HANDOFF_KEY, {})
+
+
+def hours_per_year() -> float:
+    """The year length the user chose in the sidebar (8,760 h unless changed)."""
+    return float(st.session_state.get("hours_per_year", ftmath.HOURS_PER_YEAR))
+
+
+def year_label() -> str:
+    """How the pages name the year length in use."""
+    hours = hours_per_year()
+    return next((label for label, value in YEAR_CHOICES.items() if value == hours), f"{hours:g} h")
+
+
+# --- formatting -----------------------------------------------------------------------------------
+
+
+def na(reason: str) -> str:
+    """How a number that cannot be computed is shown: ``n/a`` with the reason."""
+    return f"n/a — {reason}"
+
+
+def fmt_probability(value: float, *, unreliability: float | None = None) -> str:
+    """A reliability or availability with as many digits as its nines need (0.99995, not 1.0).
+
+    Uses ``unreliability`` when given, so values within 1e-16 of 1 still show their nines.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return na("not defined")
+    q = 1.0 - value if unreliability is None else unreliability
+    if q <= 0.0:
+        return "1 (cannot fail in this model)"
+    if q >= 0.5 or value <= 0.0:
+        return f"{value:.4g}"
+    digits = max(4, math.floor(-math.log10(q)) + 3)
+    if digits > 15:
+        return f"1 − {q:.3g}"
+    return f"{value:.{digits}f}".rstrip("0").rstrip(".")
+
+
+def fmt_percent(value: float, *, unreliability: float | None = None) -> str:
+    """An availability as a percentage with enough digits to show its nines."""
+    q = 1.0 - value if unreliability is None else unreliability
+    if q <= 0.0:
+        return "100 %"
+    if q >= 0.5:
+        return f"{value * 100:.3g} %"
+    digits = max(2, math.floor(-math.log10(q)) + 1)
+    if digits > 13:
+        return f"100 − {q * 100:.3g} %"
+    return f"{value * 100:.{digits}f} %"
+
+
+def fmt_nines(value: float) -> str:
+    """Nines with two decimals; ``inf`` (a structure that cannot fail) and NaN said in words."""
+    if value is None or math.isnan(value):
+        return na("not defined")
+    if math.isinf(value):
+        return "∞ (cannot fail in this model)"
+    return f"{value:.2f}"
+
+
+def fmt_duration(hours: float) -> str:
+    """A duration in the largest sensible units: ``3 d 4 h``, ``52 min 34 s``, ``0.86 s``."""
+    if hours is None or math.isnan(hours):
+        return na("not defined")
+    if math.isinf(hours):
+        return "∞"
+    seconds = hours * 3600.0
+    if seconds < 1e-3:
+        return "0 s" if seconds == 0 else f"{seconds * 1e3:.2g} ms"
+    if seconds < 60:
+        return f"{seconds:.3g} s"
+    minutes, sec = divmod(round(seconds), 60)
+    if minutes < 60:
+        return f"{minutes} min {sec} s" if sec else f"{minutes} min"
+    whole_hours, minutes = divmod(minutes, 60)
+    if whole_hours < 48:
+        return f"{whole_hours} h {minutes} min" if minutes else f"{whole_hours} h"
+    days, whole_hours = divmod(whole_hours, 24)
+    if days < 365:
+        return f"{days} d {whole_hours} h" if whole_hours else f"{days} d"
+    return f"{hours / 8760:.3g} years"
+
+
+def fmt_hours(hours: float) -> str:
+    """Hours with thousands separators and a sensible precision: ``1,833.33 h``."""
+    if hours is None or math.isnan(hours):
+        return na("not defined")
+    if math.isinf(hours):
+        return "∞"
+    return f"{hours:,.2f} h" if abs(hours) < 1e7 else f"{hours:.4g} h"
+
+
+def fmt_money(value: float, currency: str = "$") -> str:
+    """Money with thousands separators; negatives with a minus sign in front of the symbol."""
+    if value is None or math.isnan(value):
+        return na("not defined")
+    sign = "−" if value < 0 else ""
+    return f"{sign}{currency}{abs(value):,.0f}"
+
+
+# --- errors ----------------------------------------------------------------------------------
+
+
+def guarded(
+    action: Callable[..., T], *args: Any, where: str | None = None, **kwargs: Any
+) -> T | None:
+    """Run ``action``; on bad input show the message with ``st.error`` and return ``None``.
+
+    ``ftmath.InputError`` is a message for the user (what was wrong and how to fix it). Any
+    other exception is a bug: it is reported in one line, never as a traceback, and the rest
+    of the page keeps working.
+    """
+    try:
+        return action(*args, **kwargs)
+    except ftmath.InputError as error:
+        st.error(f"{where + ': ' if where else ''}{error}", icon=":material/error:")
+    except Exception as error:  # noqa: BLE001 - the browser must never see a traceback
+        st.error(
+            f"{where + ': ' if where else ''}this could not be computed "
+            f"({type(error).__name__}: {error}). Please report it with the input that caused it.",
+            icon=":material/bug_report:",
+        )
+    return None
+
+
+# --- uploads and downloads ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    """Bytes to read, where they came from, and whether they are the built-in example."""
+
+    name: str
+    data: bytes
+    is_example: bool
+
+
+def upload_or_example(
+    label: str,
+    *,
+    key: str,
+    examples: Mapping[str, Path],
+    types: list[str] | None = None,
+    help: str | None = None,
+) -> Source | None:
+    """A file uploader that falls back to a built-in example the user can pick.
+
+    Returns the uploaded file when there is one, else the chosen example; ``None`` only when
+    the example cannot be read (said on screen). The upload limit from
+    ``.streamlit/config.toml`` is stated under the widget.
+    """
+    limit = st.get_option("server.maxUploadSize")
+    uploaded = st.file_uploader(
+        label,
+        type=types,
+        key=f"{key}.upload",
+        help=(help or "") + f" Files up to {limit} MB. Content is checked, not the extension.",
+    )
+    if uploaded is not None:
+        return Source(uploaded.name, uploaded.getvalue(), is_example=False)
+    names = list(examples)
+    choice = (
+        st.selectbox("Or open an example", names, key=f"{key}.example")
+        if len(names) > 1
+        else names[0]
+    )
+    path = examples[choice]
+    try:
+        return Source(path.name, path.read_bytes(), is_example=True)
+    except OSError as error:
+        st.error(f"The example {path.name} could not be read: {error}")
+        return None
+
+
+def download(label: str, data: bytes, file_name: str, mime: str, *, key: str) -> None:
+    """A download button for bytes built by ``ftmath.report``."""
+    st.download_button(
+        label, data=data, file_name=file_name, mime=mime, key=key, icon=":material/download:"
+    )
+
+
+# --- hand-off of figures between pages ------------------------------------------------------------
+
+HANDOFF_KEY = "handoff.components"
+
+
+def send_component(name: str, figures: Mapping[str, Any], *, source: str) -> None:
+    """Offer a component to the other pages (Topology, Redundancy, ROI).
+
+    ``figures`` holds topology-document keys: ``availability``, ``unavailability`` or
+    ``mtbf_hours`` with ``mttr_hours``, and optionally a ``block`` (a k-of-n block for the
+    Topology page). ``source`` says which page and data it came from.
+    """
+    store = st.session_state.setdefault(HANDOFF_KEY, {})
+    store[name] = {**dict(figures), "source": source}
+
+
+def received_components() -> dict[str, dict[str, Any]]:
+    """Components other pages have offered in this session, by name."""
+    return dict(st.session_state.get(HANDOFF_KEY, {}))
