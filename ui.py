@@ -281,3 +281,26 @@ def send_component(name: str, figures: Mapping[str, Any], *, source: str) -> Non
 def received_components() -> dict[str, dict[str, Any]]:
     """Components other pages have offered in this session, by name."""
     return dict(st.session_state.get(HANDOFF_KEY, {}))
+
+
+# --- "How is this computed?" ------------------------------------------------------------------
+
+
+def explain(explanation: ftmath.Explanation, *, key: str) -> None:
+    """A small "How is this computed?" control that opens the explanation of one number.
+
+    The text comes from ``ftmath`` (a result's ``explain()``), so it matches the code.
+    """
+    with st.popover("How is this computed?", icon=":material/function:", key=key):
+        st.markdown(f"**{explanation.quantity}**")
+        if explanation.value is None:
+            st.warning(na(explanation.unavailable_reason or "cannot be computed"))
+        st.latex(explanation.formula)
+        st.caption("With the current inputs:")
+        st.latex(explanation.substituted)
+        if explanation.convention:
+            st.markdown(f"*Convention.* {explanation.convention}")
+        if explanation.reference:
+            st.markdown(f"*Source.* {explanation.reference}")
+        for note in explanation.notes:
+            st.caption(note)

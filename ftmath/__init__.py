@@ -12,6 +12,7 @@ from ftmath.catalog import (
     read_sla_commitments,
 )
 from ftmath.errors import ComputationLimitError, InputError
+from ftmath.explain import Explanation, latex_number
 from ftmath.reliability import (
     HOURS_PER_YEAR,
     Downtime,
@@ -56,6 +57,9 @@ __all__ = [
     # errors
     "ComputationLimitError",
     "InputError",
+    # explanations
+    "Explanation",
+    "latex_number",
     # reliability
     "HOURS_PER_YEAR",
     "Downtime",
