@@ -11,7 +11,24 @@ from ftmath.catalog import (
     read_drive_survival,
     read_sla_commitments,
 )
+
+# correlation
+from ftmath.correlation import (
+    Cascades,
+    Coincidence,
+    CorrelationResult,
+    LagResult,
+    cascades,
+    coincidence_table,
+    coincidences,
+    correlate,
+    cross_correlation,
+    parse_bin,
+)
 from ftmath.errors import ComputationLimitError, InputError
+
+# events (correlation)
+from ftmath.events import NO_TYPE, read_events
 from ftmath.explain import Explanation, latex_number
 from ftmath.reliability import (
     HOURS_PER_YEAR,
@@ -30,6 +47,9 @@ from ftmath.reliability import (
     unavailability,
 )
 from ftmath.targets import downtime_budget
+
+# times (correlation; shared with incidents)
+from ftmath.timeparse import check_timezone, parse_times
 from ftmath.topology import (
     Component,
     Tier,
@@ -54,6 +74,23 @@ __all__ = [
     "example_web_service",
     "read_drive_survival",
     "read_sla_commitments",
+    # correlation
+    "Cascades",
+    "Coincidence",
+    "CorrelationResult",
+    "LagResult",
+    "cascades",
+    "coincidence_table",
+    "coincidences",
+    "correlate",
+    "cross_correlation",
+    "parse_bin",
+    # events (correlation)
+    "NO_TYPE",
+    "read_events",
+    # times (correlation; shared with incidents)
+    "check_timezone",
+    "parse_times",
     # errors
     "ComputationLimitError",
     "InputError",
