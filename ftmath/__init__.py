@@ -28,7 +28,14 @@ from ftmath.correlation import (
 from ftmath.errors import ComputationLimitError, InputError
 
 # events (correlation)
-from ftmath.events import NO_TYPE, read_events
+from ftmath.events import (
+    NO_TYPE,
+    read_columns,
+    read_events,
+    refine_types,
+    select_events,
+    type_summary,
+)
 from ftmath.explain import Explanation, latex_number
 from ftmath.reliability import (
     HOURS_PER_YEAR,
@@ -87,7 +94,11 @@ __all__ = [
     "parse_bin",
     # events (correlation)
     "NO_TYPE",
+    "read_columns",
     "read_events",
+    "refine_types",
+    "select_events",
+    "type_summary",
     # times (correlation; shared with incidents)
     "check_timezone",
     "parse_times",

@@ -22,7 +22,14 @@ import pandas as pd
 from ftmath.errors import InputError
 from ftmath.timeparse import check_timezone, parse_times
 
-__all__ = ["NO_TYPE", "read_events"]
+__all__ = [
+    "NO_TYPE",
+    "read_columns",
+    "read_events",
+    "refine_types",
+    "select_events",
+    "type_summary",
+]
 
 NO_TYPE = "(not given)"
 """The type of an event whose type cell (or every cause cell of a wide log) is empty."""
@@ -407,3 +414,153 @@ def read_events(
         "notes": notes,
     }
     return out
+
+
+def read_columns(source: Source) -> list[str]:
+    r"""The column names of an events file, for a user who picks the columns by hand.
+
+    Parameters
+    ----------
+    source : path, bytes, binary file object or pandas.DataFrame
+        As for `read_events`.
+
+    Returns
+    -------
+    list of str
+        The header's column names.
+
+    Raises
+    ------
+    InputError
+        For a file that is empty, not text or not a CSV.
+
+    Examples
+    --------
+    >>> read_columns(b"when;what;where\n2024-01-01;disk;a\n")
+    ['when', 'what', 'where']
+    """
+    return [str(c) for c in _read_frame(source).columns]
+
+
+def _check_frame(events: Any) -> pd.DataFrame:
+    if not isinstance(events, pd.DataFrame) or not {"timestamp", "type"} <= set(events.columns):
+        raise InputError("`events` must be a DataFrame with `timestamp` and `type` columns")
+    return events
+
+
+def select_events(
+    events: pd.DataFrame,
+    *,
+    types: Sequence[str] | None = None,
+    groups: Sequence[str] | None = None,
+    start: Any = None,
+    end: Any = None,
+) -> pd.DataFrame:
+    r"""The events of some types and groups within ``[start, end)``.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        As `read_events` returns.
+    types, groups : sequence of str, optional
+        Keep only these types / groups (``None`` or empty: all).
+    start, end : time, optional
+        Keep events at or after ``start`` and before ``end`` (naive times are UTC).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The selected rows, in the same order, with the same ``attrs``.
+
+    Examples
+    --------
+    >>> ev = read_events(b"time,type\n2024-01-01T00:00Z,disk\n2024-01-02T00:00Z,net\n")
+    >>> select_events(ev, start="2024-01-01T12:00Z")["type"].tolist()
+    ['net']
+    """
+    frame = _check_frame(events)
+    keep = np.ones(len(frame), dtype=bool)
+    if types:
+        keep &= frame["type"].astype(str).isin([str(t) for t in types]).to_numpy()
+    if groups:
+        if "group" not in frame.columns:
+            raise InputError("these events have no group column to select by")
+        keep &= frame["group"].astype(str).isin([str(g) for g in groups]).to_numpy()
+    for bound, name in ((start, "start"), (end, "end")):
+        if bound is None:
+            continue
+        try:
+            stamp = pd.Timestamp(bound)
+        except (ValueError, TypeError):
+            raise InputError(f"`{name}` must be a time, got {bound!r}") from None
+        stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+        times = frame["timestamp"]
+        keep &= (times >= stamp).to_numpy() if name == "start" else (times < stamp).to_numpy()
+    out = frame.loc[keep].reset_index(drop=True)
+    out.attrs = dict(frame.attrs)
+    return out
+
+
+def refine_types(events: pd.DataFrame) -> pd.DataFrame:
+    r"""Events whose type is made finer by its detail: ``Hardware`` becomes ``Hardware: CPU``.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        As `read_events` returns for a wide log (with a ``detail`` column).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy; events without detail keep their type.
+
+    Examples
+    --------
+    >>> ev = read_events(b"Prob Started,Hardware,Software\n"
+    ...                  b"6/21/2005 10:54,CPU,\n6/21/2005 11:00,,1\n")
+    >>> refine_types(ev)["type"].tolist()
+    ['Hardware: CPU', 'Software']
+    """
+    frame = _check_frame(events)
+    out = frame.copy()
+    out.attrs = dict(frame.attrs)
+    if "detail" not in frame.columns:
+        return out
+    detail = frame["detail"].astype(str).str.strip()
+    same = detail.str.lower() == frame["type"].astype(str).str.lower()
+    out["type"] = (
+        frame["type"]
+        .astype(str)
+        .where((detail == "") | same, frame["type"].astype(str) + ": " + detail)
+    )
+    return out
+
+
+def type_summary(events: pd.DataFrame) -> pd.DataFrame:
+    r"""Events per type with the first and last time, most frequent first.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        As `read_events` returns.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by type, columns ``events``, ``first`` and ``last``; ties in count are
+        sorted by name.
+
+    Examples
+    --------
+    >>> ev = read_events(b"time,type\n2024-01-01T00:00Z,net\n2024-01-02T00:00Z,disk\n"
+    ...                  b"2024-01-03T00:00Z,disk\n")
+    >>> type_summary(ev)["events"].to_dict()
+    {'disk': 2, 'net': 1}
+    """
+    frame = _check_frame(events)
+    grouped = frame.groupby(frame["type"].astype(str), sort=True)["timestamp"]
+    table = pd.DataFrame({"events": grouped.size(), "first": grouped.min(), "last": grouped.max()})
+    table.index.name = "type"
+    sizes = table["events"].to_dict()
+    order = sorted(table.index, key=lambda t: (-int(sizes[t]), str(t)))
+    return table.loc[order]
