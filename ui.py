@@ -53,6 +53,13 @@ PAGES: list[PageSpec] = [
         "Design",
         "Build a system from real components and see its availability in nines.",
     ),
+    PageSpec(
+        "pages/correlation.py",
+        "Correlation",
+        ":material/hub:",
+        "Measure",
+        "Upload a fault log: which faults move together, which one leads, and is it chance.",
+    ),
 ]
 """Pages that work, in navigation order. Only pages listed here are registered."""
 

@@ -100,6 +100,19 @@ def parse_bin(width: Any, name: str = "bin") -> pd.Timedelta:
     return delta
 
 
+def _duration(delta: pd.Timedelta) -> str:
+    """A duration as people say it: ``1 h``, ``15 min``, ``1 d 6 h``, ``90 s``, ``0 s``."""
+    seconds = int(delta.total_seconds())
+    if seconds == 0:
+        return "0 s"
+    parts = []
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60), ("s", 1)):
+        amount, seconds = divmod(seconds, size)
+        if amount:
+            parts.append(f"{amount:,} {unit}")
+    return " ".join(parts[:2])
+
+
 def _window(width: Any, name: str) -> np.int64:
     try:
         delta = pd.Timedelta(width)
@@ -297,8 +310,9 @@ class LagResult:
             return f"{self.a} and {self.b} peak together (lag 0), r = {self.peak_r:.3f}"
         lead, follow = (self.a, self.b) if self.peak_lag > 0 else (self.b, self.a)
         delay = abs(self.peak_lag) * self.bin
+        steps = abs(self.peak_lag)
         return (
-            f"{lead} leads {follow} by {abs(self.peak_lag)} bin(s) ({delay}), r = {self.peak_r:.3f}"
+            f"{lead} leads {follow} by {steps} bin(s) ({_duration(delay)}), r = {self.peak_r:.3f}"
         )
 
     @property
@@ -328,7 +342,8 @@ class LagResult:
             value=None if self.peak_lag is None else float(self.peak_lag),
             formula=r"k^* = \arg\max_{|k| \le K} r_{ab}(k)",
             substituted=(
-                rf"k^* = {self.peak_lag} \text{{ bins}} = {self.peak_lag} \times {self.bin}"
+                rf"k^* = {self.peak_lag} \text{{ bins}} = {self.peak_lag} \times "
+                rf"\text{{{_duration(self.bin)}}}"
                 if self.peak_lag is not None
                 else r"\text{n/a}"
             ),
@@ -679,7 +694,7 @@ class CorrelationResult:
             expression=expression,
             convention=(
                 f"x and y are the event counts of {a} and {b} in each of the n = {n:,} bins of "
-                f"{self.bin} (aligned to the UTC calendar), zero-count bins included."
+                f"{_duration(self.bin)} (aligned to the UTC calendar), zero-count bins included."
             ),
             reference="K. Pearson (1895); any statistics text, e.g. NIST/SEMATECH e-Handbook 7.1",
             unavailable_reason=reason,
@@ -882,9 +897,10 @@ def correlate(
         span = pd.Timedelta(int((hi - lo + 1) * w))
         need = pd.Timedelta(int(math.ceil(n_bins * n_types / MAX_CELLS) * w))
         raise ComputationLimitError(
-            f"bins of {width} over {span} make {n_bins:,} bins x {n_types} types = "
+            f"bins of {_duration(width)} over {_duration(span)} make {n_bins:,} bins x "
+            f"{n_types} types = "
             f"{n_bins * n_types:,} counts, more than the {MAX_CELLS:,} computed here; "
-            f"use bins of at least {need}, fewer types or a shorter period"
+            f"use bins of at least {_duration(need)}, fewer types or a shorter period"
         )
     flat = (index - lo) * n_types + col
     table = np.bincount(flat, minlength=n_bins * n_types).reshape(n_bins, n_types)
@@ -1022,7 +1038,7 @@ class Coincidence:
             return v if math.isfinite(v) else None
 
         share = Explanation(
-            quantity=f"Share of {self.a} followed by {self.b} within {self.window}",
+            quantity=f"Share of {self.a} followed by {self.b} within {_duration(self.window)}",
             value=ok(self.share),
             formula=r"s = \frac{h}{n_a}",
             substituted=rf"s = \frac{{{self.hits}}}{{{self.n_a}}} = {latex_number(self.share, 4)}",
@@ -1030,7 +1046,7 @@ class Coincidence:
             expression="h / n_a" if self.n_a else "",
             convention=(
                 f"h counts the {self.a} events with a {self.b} event at the same time or up to "
-                f"{self.window} later"
+                f"{_duration(self.window)} later"
                 + (" (another event, not itself)." if self.a == self.b else ".")
             ),
             reference=ref,
@@ -1291,8 +1307,8 @@ class Cascades:
             inputs={"bursts": float(self.bursts)},
             expression="",
             convention=(
-                f"Events are sorted by time; an event at most {self.window} after the previous "
-                f"one joins its burst (single linkage). A burst with at least "
+                "Events are sorted by time; an event at most "
+                f"{_duration(self.window)} after the previous one joins its burst (single linkage). A burst with at least "
                 f"{self.min_distinct} different {self.by}s is a cascade."
             ),
             reference=ref,
