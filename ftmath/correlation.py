@@ -1308,7 +1308,8 @@ class Cascades:
             expression="",
             convention=(
                 "Events are sorted by time; an event at most "
-                f"{_duration(self.window)} after the previous one joins its burst (single linkage). A burst with at least "
+                f"{_duration(self.window)} after the previous one joins its burst (single "
+                "linkage). A burst with at least "
                 f"{self.min_distinct} different {self.by}s is a cascade."
             ),
             reference=ref,
