@@ -1432,28 +1432,32 @@ def cascades(
         expected = float(np.sum(1.0 - np.minimum(same, 1.0)))
     chosen = np.flatnonzero(distinct >= min_distinct)
     rows = []
-    has_group = "group" in sorted_frame.columns
-    has_row = "row" in sorted_frame.columns
     starts = np.searchsorted(burst, chosen, side="left")
     ends = np.searchsorted(burst, chosen, side="right")
-    for number, (s, e) in enumerate(zip(starts, ends, strict=True), start=1):
-        part = sorted_frame.iloc[s:e]
-        tally = pd.Series(part[by].astype(str).to_numpy()).value_counts(sort=False)
-        first_seen = list(dict.fromkeys(part[by].astype(str)))
+    stamps = sorted_frame["timestamp"]
+    type_list = sorted_frame["type"].astype(str).tolist()
+    has_group = "group" in sorted_frame.columns
+    group_list = sorted_frame["group"].astype(str).tolist() if has_group else None
+    row_list = sorted_frame["row"].tolist() if "row" in sorted_frame.columns else None
+    label_list = labels.tolist()
+    for number, (s, e) in enumerate(zip(starts.tolist(), ends.tolist(), strict=True), start=1):
+        tally: dict[str, int] = {}
+        for name in label_list[s:e]:
+            tally[name] = tally.get(name, 0) + 1
         row: dict[str, Any] = {
             "cascade": number,
-            "start": part["timestamp"].iloc[0],
-            "end": part["timestamp"].iloc[-1],
+            "start": stamps.iloc[s],
+            "end": stamps.iloc[e - 1],
             "duration_s": float((ns[e - 1] - ns[s]) / 1e9),
-            "events": int(e - s),
-            "distinct": len(first_seen),
-            "first": first_seen[0],
-            "members": ", ".join(f"{name} x{int(tally[name])}" for name in first_seen),
-            "types": ", ".join(dict.fromkeys(part["type"].astype(str))),
+            "events": e - s,
+            "distinct": len(tally),
+            "first": label_list[s],
+            "members": ", ".join(f"{name} x{n}" for name, n in tally.items()),
+            "types": ", ".join(dict.fromkeys(type_list[s:e])),
         }
-        if has_group:
-            row["groups"] = ", ".join(dict.fromkeys(part["group"].astype(str)))
-        row["rows"] = ", ".join(str(v) for v in part["row"]) if has_row else ""
+        if group_list is not None:
+            row["groups"] = ", ".join(dict.fromkeys(group_list[s:e]))
+        row["rows"] = ", ".join(map(str, row_list[s:e])) if row_list is not None else ""
         rows.append(row)
     table = pd.DataFrame(rows, columns=columns) if rows else empty.table
     return Cascades(

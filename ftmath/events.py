@@ -118,31 +118,35 @@ def _decode(data: bytes) -> str:
     """Text from bytes: UTF-8 (with or without BOM), UTF-16 (BOM or not), else Latin-1."""
     if not data.strip():
         raise InputError("the file is empty: it needs a header and one row per event")
+    head = data[:4096]
+    text: str | None = None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return data.decode("utf-16")
+            text = data.decode("utf-16")
         except UnicodeDecodeError:
             raise InputError("the file starts like UTF-16 text but is not valid UTF-16") from None
-    head = data[:4096]
-    if b"\x00" in head:
-        # UTF-16 without a BOM has a zero byte in every other place of ASCII text.
+    elif b"\x00" in head:
+        # UTF-16 without a BOM: ASCII text has a zero in every other byte, on one side only.
         even, odd = head[0::2].count(0), head[1::2].count(0)
-        encoding = "utf-16-le" if odd > even else "utf-16-be"
-        if max(even, odd) > 0.3 * len(head) / 2:
+        half = len(head) / 2
+        if max(even, odd) > 0.4 * half and min(even, odd) < 0.05 * half:
             try:
-                return data.decode(encoding)
+                text = data.decode("utf-16-le" if odd > even else "utf-16-be")
             except UnicodeDecodeError:
-                pass
-        raise InputError(
-            "the file is not text (it holds zero bytes): upload a CSV of events, "
-            "one row per event with a time and a type column"
-        )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("latin-1")
-    controls = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\r\n\t")
-    if controls > 0.01 * min(len(text), 4096):
+                text = None
+        if text is None:
+            raise InputError(
+                "the file is not text (it holds zero bytes): upload a CSV of events, "
+                "one row per event with a time and a type column"
+            )
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("latin-1")
+    sample = text[:4096]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\r\n\t")
+    if controls > 0.01 * len(sample):
         raise InputError(
             "the file is not text (it holds control characters): upload a CSV of events"
         )
