@@ -457,11 +457,12 @@ timeline, lagplot = st.columns([3, 2])
 with timeline:
     counts = result.counts[[a, b]] if a != b else result.counts[[a]]
     figure = make_subplots(rows=len(counts.columns), cols=1, shared_xaxes=True)
+    epoch_ms = (counts.index.asi8 // 10**6).astype(float)  # a date axis reads epoch ms, fast
     for i, name in enumerate(counts.columns, start=1):
         figure.add_trace(
             go.Scattergl(
-                x=counts.index,
-                y=counts[name],
+                x=epoch_ms,
+                y=counts[name].to_numpy(),
                 mode="lines",
                 line=dict(width=1, shape="hv"),
                 name=str(name),
@@ -470,6 +471,7 @@ with timeline:
             col=1,
         )
         figure.update_yaxes(title_text=f"{name} per bin", row=i, col=1)
+    figure.update_xaxes(type="date")
     figure.update_layout(height=360, margin=dict(l=10, r=10, t=10, b=10), showlegend=False)
     st.plotly_chart(figure, width="stretch", key="correlation.timeline")
 with lagplot:
