@@ -527,6 +527,45 @@ class CorrelationResult:
         """Number of bins."""
         return int(len(self.counts))
 
+    @property
+    def p_floor(self) -> float:
+        """The smallest p-value the permutations can give, ``1 / (B + 1)`` (NaN when off)."""
+        return 1.0 / (self.permutations + 1) if self.permutations else math.nan
+
+    def resolution_note(self, *, alpha: float = 0.05) -> str | None:
+        """Why a single strong pair cannot reach significance, or ``None`` when it can.
+
+        Parameters
+        ----------
+        alpha : float, optional
+            The false discovery rate q.
+
+        Returns
+        -------
+        str or None
+            A sentence saying what limits the p-values and what to change.
+
+        Notes
+        -----
+        With ``B`` shifts no p-value is below ``1 / (B + 1)``; with ``m`` pairs,
+        Benjamini-Hochberg calls a lone strong pair significant only when its p-value is at
+        most ``q / m``.
+        """
+        m = int(np.isfinite(self.p_raw.to_numpy()[np.triu_indices(len(self.types), 1)]).sum())
+        if not self.permutations or m == 0 or self.p_floor <= alpha / m:
+            return None
+        need = math.ceil(m / alpha) - 1
+        more = (
+            f"more bins (narrower bins or a longer period: only {self.n_bins - 1:,} shifts exist)"
+            if self.exact
+            else f"at least {need:,} permutations"
+        )
+        return (
+            f"With {self.permutations:,} shifts no p-value is below {self.p_floor:.2g}, and "
+            f"across {m} pairs a lone strong pair needs p <= q/m = {alpha / m:.2g}: use {more} "
+            "or fewer types"
+        )
+
     def why_undefined(self, a: str, b: str) -> str | None:
         """Why r of ``a`` and ``b`` is n/a, or ``None`` when it is defined.
 

@@ -413,6 +413,9 @@ with right:
             f"then Benjamini-Hochberg across {int(pairs['p_raw'].notna().sum())} pairs. "
             f"{int(pairs['significant'].sum())} pair(s) significant at q = {alpha:g}."
         )
+        note = result.resolution_note(alpha=alpha)
+        if note:
+            st.caption(f"Note: {note}.")
     else:
         st.caption("p-values are off (permutations = 0).")
 

@@ -232,6 +232,18 @@ class TestPermutations:
             0
         ][["a", "b", "significant"]].tolist() == ["a", "b", True]
 
+    def test_resolution_note(self) -> None:
+        rng = np.random.default_rng(2)
+        counts = {f"t{i}": rng.poisson(1, 1000).tolist() for i in range(6)}  # 15 pairs
+        result = correlate(events_from_counts(**counts), "1h", 99, seed=3)
+        assert result.p_floor == pytest.approx(0.01)
+        note = result.resolution_note(alpha=0.05) or ""
+        assert "below 0.01" in note and "at least 299 permutations" in note
+        assert correlate(events_from_counts(**counts), "1h", 299, seed=3).resolution_note() is None
+        short = {name: series[:200] for name, series in counts.items()}
+        exact = correlate(events_from_counts(**short), "1h", 999, seed=3)
+        assert "only 199 shifts exist" in (exact.resolution_note(alpha=0.01) or "")
+
     def test_off(self) -> None:
         result = correlate(events_from_counts(a=[1, 0, 2], b=[0, 1, 2]), "1h", 0)
         assert result.p.isna().all().all() and result.permutations == 0
