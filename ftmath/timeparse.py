@@ -26,7 +26,7 @@ __all__ = ["TIME_FORMATS_ACCEPTED", "check_timezone", "parse_times"]
 
 TIME_FORMATS_ACCEPTED = (
     "ISO 8601 (2024-03-01T12:00:00Z, 2024-03-01 12:00:00+01:00, 2024-03-01 12:00), "
-    "m/d/YYYY H:MM[:SS], d.m.YYYY H:MM[:SS], YYYY/m/d H:MM[:SS], "
+    "m/d/YYYY H:MM, d/m/YYYY H:MM, d.m.YYYY H:MM, YYYY/m/d H:MM (seconds optional), "
     "or epoch seconds / milliseconds"
 )
 """How the error messages describe the accepted time formats."""
