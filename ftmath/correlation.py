@@ -317,8 +317,9 @@ class LagResult:
 
     @property
     def table(self) -> pd.DataFrame:
-        """``lag`` (bins), ``lag_time`` and ``r`` as a table."""
-        return pd.DataFrame({"lag": self.lags, "lag_time": self.lags * self.bin, "r": self.r})
+        """``lag`` (bins), ``lag_seconds`` and ``r`` as a table."""
+        seconds = self.lags * self.bin.total_seconds()
+        return pd.DataFrame({"lag": self.lags, "lag_seconds": seconds, "r": self.r})
 
     def explain(self) -> dict[str, Explanation]:
         """How the peak lag and its correlation are computed.
@@ -376,6 +377,10 @@ class LagResult:
             ),
             reference=reference,
             unavailable_reason=self.reason,
+            notes=(
+                f"The peak lag k* = {self.peak_lag} is the lag of the largest r within "
+                f"±{(len(self.lags) - 1) // 2} bins. {lag.convention}",
+            ),
         )
         return {"peak_lag": lag, "peak_r": peak}
 
@@ -805,6 +810,15 @@ class CorrelationResult:
             ),
             reference="Benjamini & Hochberg, J. R. Stat. Soc. B 57 (1995) 289-300",
             unavailable_reason=p_reason,
+            notes=(
+                ()
+                if p_reason
+                else (
+                    f"Raw p-value: {p_raw.convention} "
+                    f"p = (k + 1)/(B + 1) = ({hits:g} + 1)/({self.permutations} + 1) = "
+                    f"{p_raw_value:.4g}.",
+                )
+            ),
         )
         return {"r": r, "rho": rho, "p_raw": p_raw, "p": p}
 

@@ -384,7 +384,7 @@ def read_events(
     else:
         assert type_column is not None
         raw = frame[type_column]
-        types = raw.map(lambda v: "" if v is None or v is pd.NA else str(v)).str.strip()
+        types = raw.fillna("").astype(str).str.strip()
         types = types.where(~types.str.lower().isin(["", "nan", "none", "null"]), NO_TYPE)
         types = types.astype(str)
         if (types == NO_TYPE).any():
@@ -395,7 +395,7 @@ def read_events(
 
     out = pd.DataFrame(
         {
-            "timestamp": times.to_numpy(),
+            "timestamp": times.reset_index(drop=True),
             "type": types.to_numpy(),
         }
     )

@@ -296,7 +296,10 @@ def parse_times(
         out.attrs.update(notes=notes, format=f"epoch {_UNIT_NAMES[used]}")
         return out
 
-    text = series.map(lambda v: "" if v is None or v is pd.NaT else str(v)).str.strip()
+    if pd.api.types.is_string_dtype(series.dtype):
+        text = series.fillna("").astype(str).str.strip()
+    else:  # mixed objects: None, NaT, datetimes, numbers, text
+        text = series.map(lambda v: "" if v is None or v is pd.NaT else str(v)).str.strip()
     text = text.mask(text.str.lower().isin(["nan", "nat", "none", "null"]), "")
     present = text != ""
     if not present.any():
@@ -308,12 +311,13 @@ def parse_times(
         raise _bad(column, first_row + i, "", "is empty")
     filled = text[present]
 
-    if filled.str.match(_NUMBER).all():
-        numbers = pd.to_numeric(filled).to_numpy(dtype=float)
-        stamps, notes, used = _epoch(numbers, unit, column, first_row, filled)
-        out.loc[filled.index] = stamps.to_numpy()
-        out.attrs.update(notes=notes, format=f"epoch {_UNIT_NAMES[used]}")
-        return out
+    ns = np.full(len(text), np.iinfo(np.int64).min, dtype=np.int64)  # NaT until read
+    as_numbers = pd.to_numeric(filled, errors="coerce")
+    if as_numbers.notna().all():
+        values_f = as_numbers.to_numpy(dtype=float)
+        stamps, notes, used = _epoch(values_f, unit, column, first_row, filled)
+        ns[filled.index] = _int_ns(stamps)
+        return _from_ns(ns, series.index, column, notes, f"epoch {_UNIT_NAMES[used]}")
 
     aware = filled.str.contains(_OFFSET)
     notes = []
@@ -325,24 +329,37 @@ def parse_times(
         if parsed.isna().any():
             i = int(np.flatnonzero(parsed.isna().to_numpy())[0])
             raise _bad(column, first_row + int(part.index[i]), part.iloc[i])
-        out.loc[part.index] = _as_ns(parsed, part, column, first_row).to_numpy()
+        ns[part.index] = _int_ns(_as_ns(parsed, part, column, first_row))
         formats.append("ISO 8601 with offset")
     if (~aware).any():
         part = filled[~aware]
         naive, fmt = _naive(part, column, first_row)
         localized, notes = _localize(_as_ns(naive, part, column, first_row), zone, column)
-        out.loc[part.index] = localized.to_numpy()
+        ns[part.index] = _int_ns(localized)
         formats.append(_human(fmt) + ("" if zone == "UTC" else f" in {zone}"))
         if zone == "UTC":
             notes.append(f"`{column}` has times without an offset: read as UTC")
-    out.attrs.update(notes=notes, format=", ".join(formats))
+    return _from_ns(ns, series.index, column, notes, ", ".join(formats))
+
+
+def _int_ns(stamps: pd.Series) -> np.ndarray:
+    """Epoch nanoseconds of UTC (or naive) timestamps, NaT as the int64 minimum."""
+    if getattr(stamps.dt, "tz", None) is not None:
+        stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
+    return stamps.to_numpy(dtype="datetime64[ns]").view(np.int64)
+
+
+def _from_ns(ns: np.ndarray, index: pd.Index, column: str, notes: list[str], fmt: str) -> pd.Series:
+    stamps = pd.DatetimeIndex(ns.view("datetime64[ns]")).tz_localize("UTC")
+    out = pd.Series(stamps, index=index, name=column)
+    out.attrs.update(notes=notes, format=fmt)
     return out
 
 
 def _finish(
     stamps: pd.Series, original: pd.Series, column: str, first_row: int, allow_missing: bool
 ) -> pd.Series:
-    result = pd.Series(stamps.to_numpy(), index=original.index, name=column)
+    result = pd.Series(stamps.array, index=original.index, name=column)
     result = result.astype("datetime64[ns, UTC]")
     missing = result.isna()
     if missing.any() and not allow_missing:

@@ -110,6 +110,11 @@ def cascades_of(
     return ftmath.cascades(events, window=window, by=by, min_distinct=least)
 
 
+def md(text: object) -> str:
+    """User text (file, column and type names) shown literally in Markdown."""
+    return report.escape_markdown(text)
+
+
 def fmt_r(value: float, reason: str | None = None) -> str:
     return f"{value:.3f}" if np.isfinite(value) else ui.na(reason or "undefined")
 
@@ -216,18 +221,18 @@ if events is None:
 
 attrs = events.attrs
 type_text = (
-    f"whichever of {', '.join(attrs['type_columns'])} is filled"
+    f"whichever of {md(', '.join(attrs['type_columns']))} is filled"
     if attrs["layout"] == "wide"
-    else f"`{attrs['type_columns'][0]}`"
+    else f"“{md(attrs['type_columns'][0])}”"
 )
-group_text = f", group `{attrs['group_column']}`" if attrs.get("group_column") else ""
+group_text = f", group “{md(attrs['group_column'])}”" if attrs.get("group_column") else ""
 st.caption(
-    f"Read {len(events):,} events from {source.name}: time `{attrs['time_column']}` "
-    f"({attrs['time_format']}; times without an offset are in **{attrs['timezone']}**), "
+    f"Read {len(events):,} events from {md(source.name)}: time “{md(attrs['time_column'])}” "
+    f"({md(attrs['time_format'])}; times without an offset are in **{attrs['timezone']}**), "
     f"type {type_text}{group_text}. All times below are UTC."
 )
 for note in attrs.get("notes", []):
-    st.caption(f"Note: {note}.")
+    st.caption(f"Note: {md(note)}.")
 
 # --- what to look at ---------------------------------------------------------------------------
 
@@ -383,7 +388,7 @@ with left:
     if result.undefined:
         st.caption(
             "n/a: "
-            + "; ".join(f"{t} has {why}" for t, why in result.undefined.items())
+            + "; ".join(f"{md(t)} has {why}" for t, why in result.undefined.items())
             + ". A constant series has no variance, so r is undefined."
         )
 with right:
@@ -453,7 +458,6 @@ p_reason = "permutations are off" if not result.permutations else result.why_und
 m[2].metric("Adjusted p-value", fmt_p(result.p.loc[a, b], p_reason if a != b else "same type"))
 with m[2]:
     ui.explain(explained["p"], key="correlation.explain_p")
-    ui.explain(explained["p_raw"], key="correlation.explain_p_raw")
 
 lag = result.lagged(a, b, max_lag=int(max_lag))
 timeline, lagplot = st.columns([3, 2])
@@ -498,10 +502,8 @@ with lagplot:
             yaxis_title="cross-correlation r(k)",
         )
         st.plotly_chart(bars, width="stretch", key="correlation.lags")
-    st.markdown(f"**{lag.summary()}**")
-    lag_explained = lag.explain()
-    ui.explain(lag_explained["peak_lag"], key="correlation.explain_lag")
-    ui.explain(lag_explained["peak_r"], key="correlation.explain_lag_r")
+    st.markdown(f"**{md(lag.summary())}**")
+    ui.explain(lag.explain()["peak_r"], key="correlation.explain_lag")
     st.caption(
         f"Dotted: ±1.96/√n = ±{lag.band:.3f}, the band of chance for independent white noise; "
         "bursty series wander outside it more often, so trust the permutation p-value above."
@@ -515,7 +517,7 @@ both = [ftmath.coincidences(view, x, y, window=window) for x, y in ((a, b), (b, 
 cols = st.columns(2)
 for col, c, key in zip(cols, both, ("ab", "ba"), strict=True):
     with col:
-        st.markdown(f"**{c.a} followed by {c.b} within {window_label}**")
+        st.markdown(f"**{md(c.a)} followed by {md(c.b)} within {window_label}**")
         mm = st.columns(3)
         mm[0].metric("Observed share", fmt_share(c.share), help=f"{c.hits:,} of {c.n_a:,} events")
         mm[1].metric("Chance share", fmt_share(c.chance))
@@ -529,10 +531,10 @@ for col, c, key in zip(cols, both, ("ab", "ba"), strict=True):
         with e[2]:
             ui.explain(ex["lift"], key=f"correlation.explain_lift_{key}")
 
+coincidence_table = coincidence_table_of(view_key, view, window, types)
 with st.expander("Coincidences of every pair of types"):
-    table = coincidence_table_of(view_key, view, window, types)
     st.dataframe(
-        table.sort_values("lift", ascending=False, na_position="last"),
+        coincidence_table.sort_values("lift", ascending=False, na_position="last"),
         hide_index=True,
         width="stretch",
         column_config={
@@ -606,19 +608,21 @@ if found is not None:
 
 st.subheader("Export")
 st.caption("CSV files in UTF-8; times in UTC; cells that a spreadsheet would run are neutralised.")
-cols = st.columns(5)
 exports = [
     ("Counts per bin", lambda: report.csv_bytes(result.counts, index=True), "counts"),
     ("Correlation r", lambda: report.csv_bytes(result.r, index=True), "r"),
     ("Adjusted p", lambda: report.csv_bytes(result.p, index=True), "p"),
     ("Pairs", lambda: report.csv_bytes(pairs), "pairs"),
+    ("Lags of the pair", lambda: report.csv_bytes(lag.table), "lags"),
+    ("Coincidences", lambda: report.csv_bytes(coincidence_table), "coincidences"),
     (
         "Cascades",
         lambda: report.csv_bytes(found.table if found is not None else pd.DataFrame()),
         "cascades",
     ),
 ]
-for col, (label, build, name) in zip(cols, exports, strict=True):
+cols = st.columns(4) + st.columns(4)
+for col, (label, build, name) in zip(cols, exports, strict=False):
     col.download_button(
         f"{label} (CSV)",
         data=build,
