@@ -8,6 +8,7 @@ summer (IANA America/Denver).
 import io
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -126,6 +127,14 @@ class TestLongFiles:
         ]
         assert len(events.attrs["notes"]) == 2
 
+    def test_utf16_without_bom(self) -> None:
+        data = "time,type\n2024-01-01T00:00Z,disk\n".encode("utf-16-le")
+        assert read_events(data)["type"].tolist() == ["disk"]
+
+    def test_decimal_epoch_seconds_and_a_pipe(self) -> None:
+        events = read_events(b"ts|kind\n1700000000.5|disk\n")
+        assert events["timestamp"].iloc[0] == utc("2023-11-14 22:13:20.5")
+
     def test_utf8_bom_and_unsorted(self) -> None:
         data = "\ufefftime,type\n2024-01-02T00:00Z,b\n2024-01-01T00:00Z,a\n".encode()
         events = read_events(data)
@@ -172,6 +181,7 @@ class TestBadFiles:
             (b"time,type\n", "header but no rows"),
             (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "not text"),
             (bytes(range(1, 32)) * 20, "not text"),
+            (np.random.default_rng(0).bytes(100_000), "not text"),
             (b"when,what\n2024-01-01,disk\n", "no time column found"),
             (b"time,colour\n2024-01-01,red\n", "no type column found"),
         ],
