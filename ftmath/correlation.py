@@ -1233,7 +1233,7 @@ def coincidences(events: pd.DataFrame, a: str, b: str, *, window: Any = "1h") ->
     >>> ev = pd.DataFrame({"timestamp": t, "type": ["disk", "net", "disk", "net", "disk"]})
     >>> c = coincidences(ev, "disk", "net", window="60s")
     >>> c.hits, round(c.share, 3), round(c.chance, 3)
-    (2, 0.667, 0.06)
+    (2, 0.667, 0.055)
     """
     frame = _events(events)
     delta = _window(window, "window")
