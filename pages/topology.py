@@ -11,6 +11,8 @@ import ftmath
 import ui
 from ftmath import report
 
+ui.ensure_app_frame()
+
 DOC, GOOD, VERSION, ERROR = "topology.doc", "topology.good", "topology.version", "topology.error"
 MAX_DRAWN_BOXES = 80
 
@@ -226,7 +228,7 @@ with builder:
         },
     )
     tiers = ftmath.tiers_from_document(document)
-    candidate: dict | None = None
+    new_tiers = tiers
     try:
         components = ftmath.components_from_table(edited_components)
         if tiers is not None:
@@ -257,23 +259,28 @@ with builder:
             rows = edited_tiers.dropna(how="all")
             if rows.isna().any().any():
                 raise ftmath.InputError("every tier needs a component, replicas and must-work")
-            candidate = ftmath.document_from_tiers(
-                document.get("name", "Topology"),
-                components,
-                [
-                    ftmath.Tier(str(r["component"]), n=int(r["replicas"]), k=int(r["must work"]))
-                    for _, r in rows.iterrows()
-                ],
-                mission_hours=document.get("mission_hours"),
-            )
+            new_tiers = [
+                ftmath.Tier(str(r["component"]), n=int(r["replicas"]), k=int(r["must work"]))
+                for _, r in rows.iterrows()
+            ]
         else:
             st.info(
                 "This topology is not a simple stack of tiers, so its structure is edited in "
                 "the **JSON document** tab. The components table above still applies.",
                 icon=":material/info:",
             )
+        # Rewrite the document only where the user changed something.
+        candidate = document
+        if tiers is not None and new_tiers != tiers:
+            candidate = ftmath.document_from_tiers(
+                document.get("name", "Topology"),
+                components,
+                new_tiers,
+                mission_hours=document.get("mission_hours"),
+            )
+        elif components != document.get("components"):
             candidate = {**document, "components": components}
-        if as_json(candidate) != as_json(document):
+        if candidate is not document:
             ftmath.parse_topology(candidate)  # validate before accepting
             st.session_state[DOC] = candidate
             st.session_state[GOOD] = candidate
