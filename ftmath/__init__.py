@@ -12,7 +12,7 @@ from ftmath.catalog import (
     read_sla_commitments,
 )
 from ftmath.errors import ComputationLimitError, InputError
-from ftmath.explain import Explanation, latex_number
+from ftmath.explain import Explanation, latex_number, latex_text
 from ftmath.reliability import (
     HOURS_PER_YEAR,
     Downtime,
@@ -60,6 +60,7 @@ __all__ = [
     # explanations
     "Explanation",
     "latex_number",
+    "latex_text",
     # reliability
     "HOURS_PER_YEAR",
     "Downtime",

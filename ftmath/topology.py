@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from ftmath.errors import ComputationLimitError, InputError
+from ftmath.explain import Explanation, latex_number, latex_text
 from ftmath.reliability import HOURS_PER_YEAR, Downtime, count_pmf, downtime, k_of_n_tails, nines
 
 __all__ = [
@@ -430,11 +431,32 @@ class TopologyResult:
     hours_per_year: float
     importance: pd.DataFrame
     components: pd.DataFrame
+    topology: Topology | None = field(default=None, repr=False, compare=False)
 
     @property
     def downtime(self) -> Downtime:
         """Expected downtime per year, month, week and day."""
         return downtime(self.unreliability, hours_per_year=self.hours_per_year)
+
+    def explain(self) -> dict[str, Explanation]:
+        r"""How the headline numbers are computed, with this topology's values.
+
+        Returns
+        -------
+        dict of str to Explanation
+            ``"availability"``, ``"nines"`` and ``"downtime"``.
+
+        Examples
+        --------
+        >>> doc = {"components": {"a": {"availability": 0.9}, "b": {"availability": 0.8}},
+        ...        "system": {"series": ["a", "b"]}}
+        >>> e = evaluate(doc).explain()["availability"]
+        >>> print(e.substituted)
+        A = 0.9 \cdot 0.8
+        >>> round(e.recompute(), 12)
+        0.72
+        """
+        return _explain_result(self)
 
 
 def evaluate(
@@ -508,6 +530,7 @@ def evaluate(
         hours_per_year=year,
         importance=table,
         components=_component_table(topology),
+        topology=topology,
     )
 
 
@@ -1322,3 +1345,136 @@ def components_from_table(table: pd.DataFrame) -> dict[str, dict[str, Any]]:
             raise InputError(f"row {position}: the component name `{name}` is used twice")
         components[name] = figures
     return components
+
+
+# --- explanations --------------------------------------------------------------------------------
+
+_MAX_FORMULA_BLOCKS = 24  # larger structures are described rather than written out
+_MAX_PIVOTS = 4  # shared components expanded by pivotal decomposition in the expression
+
+
+def _explain_result(result: TopologyResult) -> dict[str, Explanation]:
+    topo = result.topology
+    q, year = result.unreliability, result.hours_per_year
+    reference = (
+        "Rausand & Høyland, System Reliability Theory, 2nd ed. (Wiley, 2004), sec. 4.6 "
+        "(series, parallel and k-out-of-n structures; pivotal decomposition)"
+    )
+    nines_e = Explanation(
+        quantity="Nines",
+        value=result.nines if math.isfinite(result.nines) else None,
+        formula=r"n = -\log_{10}(1 - A)",
+        substituted=rf"n = -\log_{{10}}({latex_number(q)})",
+        inputs={"Q": q},
+        expression="-log10(Q)",
+        convention="1 - A is computed directly from the components' unavailabilities, never "
+        "by subtracting a rounded A; a value within 1e-9 of a whole number is shown as it.",
+        reference='Common usage ("number of nines"); see e.g. Bauer & Adams, Reliability and '
+        "Availability of Cloud Computing (Wiley, 2012), sec. 2.1",
+        unavailable_reason=None if q > 0 else "the system cannot fail in this model",
+    )
+    downtime_e = Explanation(
+        quantity="Downtime per year",
+        value=result.downtime_hours_per_year,
+        formula=r"D = (1 - A) \times T_{\text{year}}",
+        substituted=rf"D = {latex_number(q)} \times {latex_number(year)}\ \text{{h}}",
+        inputs={"Q": q, "T": year},
+        expression="Q * T",
+        convention=f"A year of {year:g} hours; a month is a twelfth of it, a week 168 hours.",
+        reference="IEC 60050-192 (expected down time over an interval)",
+        unit="h",
+    )
+    if topo is None:
+        return {"nines": nines_e, "downtime": downtime_e}
+    symbols = {name: f"x{i}" for i, name in enumerate(topo.used)}
+    blocks = sum(1 for _ in _walk(topo.root))
+    if blocks <= _MAX_FORMULA_BLOCKS:
+        formula = "A = " + _latex(topo.root, topo, symbolic=True)
+        substituted = "A = " + _latex(topo.root, topo, symbolic=False)
+    else:
+        formula = r"A = \Phi(A_1, \dots, A_n)"
+        substituted = rf"A = \Phi(\dots) \text{{ over {len(topo.used)} components}}"
+    shared = [s for s in topo.shared if s in symbols]
+    expression = ""
+    if blocks <= _MAX_FORMULA_BLOCKS and len(shared) <= _MAX_PIVOTS:
+        expression = _pivoted_expression(topo, symbols, shared)
+    convention = (
+        "Components fail independently; a component named in several places is one component "
+        "(counted once, by conditioning on its state), while n copies are independent."
+    )
+    if shared:
+        convention += (
+            " Shared here: " + ", ".join(shared) + ". With shared components the structure is "
+            "evaluated by pivotal decomposition, A = A_s A(s up) + (1 - A_s) A(s down)."
+        )
+    availability_e = Explanation(
+        quantity="System availability",
+        value=result.reliability,
+        formula=formula,
+        substituted=substituted,
+        inputs={symbols[n]: topo.components[n].reliability for n in topo.used},
+        expression=expression,
+        convention=convention,
+        reference=reference,
+        notes=tuple(
+            f"{symbols[n]} = {latex_number(topo.components[n].reliability, 12)}: {n} "
+            f"({topo.components[n].basis})"
+            for n in topo.used
+        ),
+    )
+    return {"availability": availability_e, "nines": nines_e, "downtime": downtime_e}
+
+
+def _latex(node: _Node, topo: Topology, *, symbolic: bool) -> str:
+    def value(name: str) -> str:
+        if symbolic:
+            return rf"A_{{{latex_text(name)}}}"
+        return latex_number(topo.components[name].reliability, 10)
+
+    if node.kind == "leaf":
+        return value(node.name)
+    if node.kind == "copies":
+        a = value(node.name)
+        if node.k == 1:
+            return rf"\left[1 - (1 - {a})^{{{node.n}}}\right]"
+        if node.k == node.n:
+            return rf"{a}^{{{node.n}}}"
+        return (
+            rf"\sum_{{i={node.k}}}^{{{node.n}}} \binom{{{node.n}}}{{i}} {a}^{{i}} "
+            rf"(1 - {a})^{{{node.n}-i}}"
+        )
+    parts = [_latex(child, topo, symbolic=symbolic) for child in node.children]
+    if node.kind == "series":
+        return r" \cdot ".join(parts)
+    if node.kind == "parallel":
+        return r"\left[1 - " + "".join(rf"(1 - {p})" for p in parts) + r"\right]"
+    return rf"P_{{\geq {node.k}}}\left({', '.join(parts)}\right)"
+
+
+def _expression(node: _Node, symbols: Mapping[str, str], fixed: Mapping[str, str]) -> str:
+    if node.kind == "leaf":
+        return fixed.get(node.name, symbols[node.name])
+    if node.kind == "copies":
+        a, n, k = symbols[node.name], node.n, node.k
+        return f"sum(comb({n}, i) * {a}**i * (1 - {a})**({n} - i) for i in range({k}, {n + 1}))"
+    parts = [_expression(child, symbols, fixed) for child in node.children]
+    if node.kind == "series":
+        return "(" + " * ".join(f"({p})" for p in parts) + ")"
+    if node.kind == "parallel":
+        return "(1 - " + " * ".join(f"(1 - ({p}))" for p in parts) + ")"
+    return f"at_least({node.k}, [{', '.join(parts)}])"
+
+
+def _pivoted_expression(topo: Topology, symbols: Mapping[str, str], shared: list[str]) -> str:
+    """A Python expression for A, conditioning on each shared component in turn."""
+
+    def expand(remaining: list[str], fixed: dict[str, str]) -> str:
+        if not remaining:
+            return _expression(topo.root, symbols, fixed)
+        name, rest = remaining[0], remaining[1:]
+        up = expand(rest, {**fixed, name: "1"})
+        down = expand(rest, {**fixed, name: "0"})
+        a = symbols[name]
+        return f"({a} * ({up}) + (1 - {a}) * ({down}))"
+
+    return expand(shared, {})

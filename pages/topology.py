@@ -186,6 +186,7 @@ with top[1]:
 if st.session_state.get(ERROR):
     st.error(st.session_state[ERROR], icon=":material/error:")
 
+summary = st.container(border=True)  # filled once the edits below are read
 document = st.session_state[DOC]
 good = st.session_state[GOOD]
 
@@ -371,26 +372,32 @@ result = ui.guarded(evaluated, good_json, ui.hours_per_year(), where="Evaluating
 if result is None:
     st.stop()
 
-st.subheader(good.get("name", "Topology"))
-metrics = st.columns(5)
-metrics[0].metric(
-    "Availability", ui.fmt_percent(result.reliability, unreliability=result.unreliability)
-)
-metrics[1].metric("Unavailability", f"{result.unreliability:.3g}")
-metrics[2].metric("Nines", ui.fmt_nines(result.nines))
-downtime = result.downtime
-metrics[3].metric("Downtime per year", ui.fmt_duration(downtime.per_year))
-metrics[4].metric(
-    "per month / week",
-    f"{ui.fmt_duration(downtime.per_month)} / {ui.fmt_duration(downtime.per_week)}",
-)
-shared = ", ".join(result.components.index[result.components["shared"]])
-basis = sorted(set(result.components.loc[result.components["used"], "given_as"]))
-st.caption(
-    f"Year of {ui.year_label()}; a month is a twelfth of it. Figures given as: "
-    f"{', '.join(basis)}. Components are independent except where one is shared."
-    + (f" Shared (counted once): {shared}." if result.components["shared"].any() else "")
-)
+with summary:
+    st.subheader(good.get("name", "Topology"))
+    metrics = st.columns(6)
+    metrics[0].metric(
+        "Availability", ui.fmt_percent(result.reliability, unreliability=result.unreliability)
+    )
+    metrics[1].metric("Unavailability", f"{result.unreliability:.3g}")
+    metrics[2].metric("Nines", ui.fmt_nines(result.nines))
+    downtime = result.downtime
+    metrics[3].metric("Downtime per year", ui.fmt_duration(downtime.per_year))
+    metrics[4].metric("per month", ui.fmt_duration(downtime.per_month))
+    metrics[5].metric("per week", ui.fmt_duration(downtime.per_week))
+    explained = result.explain()
+    with metrics[0]:
+        ui.explain(explained["availability"], key="topology.explain.availability")
+    with metrics[2]:
+        ui.explain(explained["nines"], key="topology.explain.nines")
+    with metrics[3]:
+        ui.explain(explained["downtime"], key="topology.explain.downtime")
+    shared = ", ".join(result.components.index[result.components["shared"]])
+    basis = sorted(set(result.components.loc[result.components["used"], "given_as"]))
+    st.caption(
+        f"Year of {ui.year_label()}; a month is a twelfth of it. Figures given as: "
+        f"{', '.join(basis)}. Components are independent except where one is shared."
+        + (f" Shared (counted once): {shared}." if result.components["shared"].any() else "")
+    )
 
 left, right = st.columns([3, 2])
 with left:

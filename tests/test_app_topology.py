@@ -31,6 +31,14 @@ def test_more_replicas_of_a_tier_raise_the_nines() -> None:
     assert metric_values(at)["Nines"] == "3.98"
 
 
+def test_how_is_this_computed_shows_the_formula_with_the_values() -> None:
+    at = open_page("pages/topology.py")
+    # The popover's content is rendered with the page; the formula has the SLA figures in it.
+    formulas = [element.value for element in at.get("latex")]
+    assert any("0.9999" in f and "0.999" in f and "binom" in f for f in formulas), formulas
+    assert any(r"\log_{10}" in f for f in formulas)
+
+
 def test_every_example_evaluates() -> None:
     at = open_page("pages/topology.py")
     for choice in at.selectbox(key="topology.example").options:

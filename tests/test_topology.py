@@ -421,3 +421,39 @@ class TestCatalog:
             ftmath.read_sla_commitments(
                 b"provider,service,deployment,monthly_uptime_commitment_pct\nA,B,C,120\n"
             )
+
+
+class TestExplanations:
+    @given(topologies())
+    def test_the_explained_formula_recomputes_the_availability(self, doc: dict) -> None:
+        result = ftmath.evaluate(doc)
+        explained = result.explain()
+        availability = explained["availability"]
+        if availability.expression:
+            assert_allclose(availability.recompute(), result.reliability, atol=1e-12)
+        if explained["nines"].value is not None:
+            # nines() shows a value within 1e-9 of a whole number as that number
+            assert_allclose(explained["nines"].recompute(), result.nines, rtol=1e-9, atol=1e-8)
+        assert_allclose(
+            explained["downtime"].recompute(), result.downtime_hours_per_year, rtol=1e-12
+        )
+
+    def test_the_formula_names_shared_components_and_substitutes_values(self) -> None:
+        doc = {
+            "components": {"db_1": {"availability": 0.99}, "app": {"availability": 0.9}},
+            "system": {"parallel": [{"series": ["app", "db_1"]}, {"series": ["db_1"]}]},
+        }
+        e = ftmath.evaluate(doc).explain()["availability"]
+        assert r"A_{\text{db\_1}}" in e.formula
+        assert "0.99" in e.substituted and "0.9" in e.substituted
+        assert "Shared here: db_1" in e.convention
+        assert_allclose(e.recompute(), 0.99, rtol=1e-12)
+
+    def test_a_large_topology_is_described_not_written_out(self) -> None:
+        doc = {
+            "components": {f"c{i}": {"availability": 0.999} for i in range(30)},
+            "system": {"series": [f"c{i}" for i in range(30)]},
+        }
+        e = ftmath.evaluate(doc).explain()["availability"]
+        assert "30 components" in e.substituted
+        assert e.expression == ""
