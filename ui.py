@@ -304,12 +304,14 @@ def received_components() -> dict[str, dict[str, Any]]:
 # --- "How is this computed?" ------------------------------------------------------------------
 
 
-def explain(explanation: ftmath.Explanation, *, key: str) -> None:
+def explain(
+    explanation: ftmath.Explanation, *, key: str, label: str = "How is this computed?"
+) -> None:
     """A small "How is this computed?" control that opens the explanation of one number.
 
     The text comes from ``ftmath`` (a result's ``explain()``), so it matches the code.
     """
-    with st.popover("How is this computed?", icon=":material/function:", key=key):
+    with st.popover(label, icon=":material/function:", key=key):
         st.markdown(f"**{explanation.quantity}**")
         if explanation.value is None:
             st.warning(na(explanation.unavailable_reason or "cannot be computed"))
@@ -320,5 +322,3 @@ def explain(explanation: ftmath.Explanation, *, key: str) -> None:
             st.markdown(f"*Convention.* {explanation.convention}")
         if explanation.reference:
             st.markdown(f"*Source.* {explanation.reference}")
-        for note in explanation.notes:
-            st.caption(note)

@@ -374,26 +374,31 @@ if result is None:
 
 with summary:
     st.subheader(good.get("name", "Topology"))
-    metrics = st.columns(6)
+    metrics = st.columns(5)
     metrics[0].metric(
-        "Availability", ui.fmt_percent(result.reliability, unreliability=result.unreliability)
+        "Availability",
+        ui.fmt_percent(result.reliability, unreliability=result.unreliability),
+        help=f"Unavailability {result.unreliability:.6g}",
     )
-    metrics[1].metric("Unavailability", f"{result.unreliability:.3g}")
-    metrics[2].metric("Nines", ui.fmt_nines(result.nines))
+    metrics[1].metric("Nines", ui.fmt_nines(result.nines))
     downtime = result.downtime
-    metrics[3].metric("Downtime per year", ui.fmt_duration(downtime.per_year))
-    metrics[4].metric("per month", ui.fmt_duration(downtime.per_month))
-    metrics[5].metric("per week", ui.fmt_duration(downtime.per_week))
+    metrics[2].metric("Downtime per year", ui.fmt_duration(downtime.per_year))
+    metrics[3].metric("per month", ui.fmt_duration(downtime.per_month))
+    metrics[4].metric("per week", ui.fmt_duration(downtime.per_week))
     explained = result.explain()
-    with metrics[0]:
-        ui.explain(explained["availability"], key="topology.explain.availability")
-    with metrics[2]:
-        ui.explain(explained["nines"], key="topology.explain.nines")
-    with metrics[3]:
-        ui.explain(explained["downtime"], key="topology.explain.downtime")
+    how = st.columns(3)
+    questions = {
+        "availability": "How is the availability computed?",
+        "nines": "How are the nines computed?",
+        "downtime": "How is the downtime computed?",
+    }
+    for column, (name, question) in zip(how, questions.items(), strict=True):
+        with column:
+            ui.explain(explained[name], key=f"topology.explain.{name}", label=question)
     shared = ", ".join(result.components.index[result.components["shared"]])
     basis = sorted(set(result.components.loc[result.components["used"], "given_as"]))
     st.caption(
+        f"Unavailability {result.unreliability:.3g}. "
         f"Year of {ui.year_label()}; a month is a twelfth of it. Figures given as: "
         f"{', '.join(basis)}. Components are independent except where one is shared."
         + (f" Shared (counted once): {shared}." if result.components["shared"].any() else "")

@@ -14,7 +14,7 @@ def test_editing_a_replica_count_in_the_table_changes_the_nines(page: Page) -> N
     assert metric(page, "Nines") == "2.96"
     # Tiers grid (second), third tier (object storage), "Replicas (n)" column.
     edit_grid_cell(page, grid_index=1, row=2, column=1, text="2")
-    expect(page.locator("[data-testid='stMetricValue']").nth(2)).to_have_text("3.98")
+    expect(page.locator("[data-testid='stMetricValue']").nth(1)).to_have_text("3.98")
     no_exception(page)
 
 
