@@ -176,7 +176,7 @@ def fmt_duration(hours: float) -> str:
     if seconds < 48 * 3600:
         whole_hours, minutes = divmod(round(seconds / 60), 60)
         return f"{whole_hours} h {minutes} min" if minutes else f"{whole_hours} h"
-    if hours < 365 * 24:
+    if hours < 2 * 365 * 24:
         days, whole_hours = divmod(round(hours), 24)
         return f"{days} d {whole_hours} h" if whole_hours else f"{days} d"
     return f"{hours / 8760:.3g} years"

@@ -56,6 +56,9 @@ __all__ = [
 MAX_SHARED = 24
 """Most shared components that may overlap at one block (2**24 joint states)."""
 
+MAX_COPIES = 10_000
+"""Most independent copies one block may hold."""
+
 _DOCUMENT_KEYS = {"name", "description", "components", "system", "mission_hours"}
 _VALUE_KEYS = ("availability", "reliability", "unavailability", "mtbf_hours")
 _COMPONENT_KEYS = {*_VALUE_KEYS, "mttr_hours", "note", "source"}
@@ -350,8 +353,8 @@ def _count(value: Any, where: str) -> int:
         raise InputError(f"`{where}` is missing: how many copies")
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
         raise InputError(f"`{where}` must be a whole number >= 1, got {value!r}")
-    if value > 10_000:
-        raise InputError(f"`{where}` must be at most 10000 copies, got {value}")
+    if value > MAX_COPIES:
+        raise InputError(f"`{where}` must be at most {MAX_COPIES} copies, got {value}")
     return int(value)
 
 
@@ -437,6 +440,18 @@ class TopologyResult:
     def downtime(self) -> Downtime:
         """Expected downtime per year, month, week and day."""
         return downtime(self.unreliability, hours_per_year=self.hours_per_year)
+
+    @property
+    def below_precision(self) -> bool:
+        """True when the unreliability underflowed: positive, but below about 1e-308.
+
+        Every component used can fail, so the system can too; a 0 here means the true value is
+        smaller than double precision can hold (more than about 308 nines).
+        """
+        if self.unreliability > 0.0:
+            return False
+        used = self.components[self.components["used"]]
+        return bool(len(used)) and bool((used["unreliability"] > 0.0).all())
 
     def explain(self) -> dict[str, Explanation]:
         r"""How the headline numbers are computed, with this topology's values.
@@ -1018,8 +1033,8 @@ def replica_what_if(
     document : dict
         A series-of-tiers document (see `tiers_from_document`).
     max_extra : int, optional
-        How many replicas beyond the current count to try (default 4); counts go from ``k``
-        (no spare) to ``n + max_extra``.
+        How many replicas beyond (and below) the current count to try (default 4); counts go
+        from ``max(k, n - max_extra)`` to ``n + max_extra``.
     hours_per_year : float, optional
         Year length for the downtime column.
 
@@ -1047,7 +1062,7 @@ def replica_what_if(
         )
     rows = []
     for index, tier in enumerate(tiers):
-        for n in range(tier.k, tier.n + max_extra + 1):
+        for n in range(max(tier.k, tier.n - max_extra), min(tier.n + max_extra, MAX_COPIES) + 1):
             trial = list(tiers)
             trial[index] = Tier(tier.component, n=n, k=tier.k)
             doc = document_from_tiers(

@@ -380,7 +380,13 @@ with summary:
         ui.fmt_percent(result.reliability, unreliability=result.unreliability),
         help=f"Unavailability {result.unreliability:.6g}",
     )
-    metrics[1].metric("Nines", ui.fmt_nines(result.nines))
+    metrics[1].metric(
+        "Nines",
+        "> 308" if result.below_precision else ui.fmt_nines(result.nines),
+        help="The unreliability is below 1e-308, too small for double precision."
+        if result.below_precision
+        else None,
+    )
     downtime = result.downtime
     metrics[2].metric("Downtime per year", ui.fmt_duration(downtime.per_year))
     metrics[3].metric("per month", ui.fmt_duration(downtime.per_month))
@@ -417,7 +423,9 @@ with left:
 with right:
     st.markdown("**Where does the next nine come from?**")
     imp = result.importance
-    if imp.empty or result.unreliability == 0.0:
+    if result.below_precision:
+        st.info(ui.na("the unreliability is below 1e-308, beyond double precision"))
+    elif imp.empty or result.unreliability == 0.0:
         st.info(ui.na("the system cannot fail in this model, so no component can improve it"))
     else:
         gain = imp["rrw"].map(lambda x: math.log10(x) if x > 0 else float("nan"))
