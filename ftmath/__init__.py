@@ -11,6 +11,7 @@ from ftmath.catalog import (
     read_drive_survival,
     read_sla_commitments,
 )
+from ftmath.diagram import to_dot
 from ftmath.errors import ComputationLimitError, InputError
 from ftmath.explain import Explanation, latex_number, latex_text
 from ftmath.reliability import (
@@ -32,19 +33,21 @@ from ftmath.reliability import (
 from ftmath.targets import downtime_budget
 from ftmath.topology import (
     Component,
-    Tier,
     Topology,
     TopologyResult,
+    evaluate,
+    load_document,
+    parse_topology,
+)
+from ftmath.topology_editing import (
+    Tier,
     components_from_table,
     components_table,
     document_from_tiers,
     document_from_token,
-    evaluate,
-    parse_topology,
     replica_what_if,
     share_token,
     tiers_from_document,
-    to_dot,
 )
 
 __all__ = [
@@ -88,6 +91,7 @@ __all__ = [
     "document_from_tiers",
     "document_from_token",
     "evaluate",
+    "load_document",
     "parse_topology",
     "replica_what_if",
     "share_token",

@@ -134,14 +134,22 @@ def test_a_perfect_system_says_so_instead_of_showing_infinity() -> None:
 
 
 def test_an_unreliability_below_double_precision_is_not_called_perfect() -> None:
-    at = apply_document({"components": {"a": {"unavailability": 1e-200}},
-                         "system": {"parallel": {"n": 3, "of": "a"}}})
+    at = apply_document(
+        {
+            "components": {"a": {"unavailability": 1e-200}},
+            "system": {"parallel": {"n": 3, "of": "a"}},
+        }
+    )
     assert metric_values(at)["Nines"] == "> 308"
     assert any("below 1e-308" in i.value for i in at.info)
 
 
 def test_ten_thousand_copies_evaluate_with_a_what_if() -> None:
-    at = apply_document({"components": {"a": {"availability": 0.5}},
-                         "system": {"k_of_n": {"k": 5000, "n": 10000, "of": "a"}}})
+    at = apply_document(
+        {
+            "components": {"a": {"availability": 0.5}},
+            "system": {"k_of_n": {"k": 5000, "n": 10000, "of": "a"}},
+        }
+    )
     assert metric_values(at)["Nines"] == "0.30"  # P(Bin(10000, 0.5) >= 5000) = 0.504
     assert not messages(at)
