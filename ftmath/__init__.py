@@ -13,6 +13,14 @@ from ftmath.catalog import (
 )
 from ftmath.errors import ComputationLimitError, InputError
 from ftmath.explain import Explanation, latex_number
+from ftmath.incidents import (
+    IncidentStats,
+    cause_labels,
+    filter_incidents,
+    incident_statistics,
+    merge_outages,
+    read_incidents,
+)
 from ftmath.reliability import (
     HOURS_PER_YEAR,
     Downtime,
@@ -29,6 +37,7 @@ from ftmath.reliability import (
     series_unreliability,
     unavailability,
 )
+from ftmath.slo import SloReport, incident_report_markdown, slo_report
 from ftmath.targets import downtime_budget
 from ftmath.topology import (
     Component,
@@ -60,6 +69,13 @@ __all__ = [
     # explanations
     "Explanation",
     "latex_number",
+    # incidents
+    "IncidentStats",
+    "cause_labels",
+    "filter_incidents",
+    "incident_statistics",
+    "merge_outages",
+    "read_incidents",
     # reliability
     "HOURS_PER_YEAR",
     "Downtime",
@@ -75,6 +91,10 @@ __all__ = [
     "series",
     "series_unreliability",
     "unavailability",
+    # slo
+    "SloReport",
+    "incident_report_markdown",
+    "slo_report",
     # targets
     "downtime_budget",
     # topology
