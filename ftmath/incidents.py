@@ -159,6 +159,7 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     ),
 }
 _DURATION_UNITS = {"s": 1 / 3600, "min": 1 / 60, "h": 1.0}
+"""Hours per unit of a duration column."""
 _DURATION_WORDS = ("duration", "down time", "downtime", "outage duration", "time to repair", "ttr")
 _UNIT_SUFFIX = {
     "s": "s",
@@ -617,7 +618,8 @@ def read_incidents(
             notes.append(note + ".")
     else:
         assert given_hours is not None
-        ends = starts + pd.to_timedelta(given_hours, unit="h")
+        nanoseconds = (given_hours * 3_600_000_000_000).round()
+        ends = starts + pd.to_timedelta(nanoseconds, unit="ns")
         notes.append(f"No end column: end = start + `{duration_col}` ({unit}).")
 
     detected_times = (
