@@ -54,7 +54,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -330,7 +330,7 @@ def _numbers(values: pd.Series, *, column: str) -> pd.Series:
     """Numbers from text; decimal commas accepted; blanks are NaN; garbage is an error."""
     text = values.astype(str).str.strip()
     text = text.where(~text.str.fullmatch(r"[+-]?\d+,\d+"), text.str.replace(",", ".", regex=False))
-    numbers = pd.to_numeric(text.replace("", np.nan), errors="coerce")
+    numbers = pd.to_numeric(text.where(text != ""), errors="coerce")
     bad = numbers.isna() & (text != "")
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
@@ -358,7 +358,7 @@ def _naive_or_aware(
         if magnitude >= 1e17:
             unit = "ns"
         try:
-            times = pd.to_datetime(numeric, unit=unit, utc=True)
+            times = pd.to_datetime(numeric, unit=unit, utc=True)  # type: ignore[call-overload]
         except (OverflowError, ValueError, pd.errors.OutOfBoundsDatetime):
             raise InputError(
                 f"column `{column}`: epoch times as large as {magnitude:g} are out of range "
@@ -385,8 +385,8 @@ def _naive_or_aware(
             return parsed, bool(with_offset.any()), "text"
         if good > best[0]:
             best = (good, parsed)
-    parsed = best[1]
-    failed = present if parsed is None else present & parsed.isna()
+    closest = best[1]
+    failed = present if closest is None else present & closest.isna()
     i = int(np.flatnonzero(failed.to_numpy())[0])
     raise InputError(
         f"column `{column}`, {_row_label(i)}: {values.iloc[i]!r} is not a time this reader "
@@ -1077,7 +1077,7 @@ class IncidentStats:
                 f"`system` {system!r} is not in the log; systems: "
                 + ", ".join(repr(s) for s in self.table.index[:20])
             )
-        return self.table.loc[system]
+        return cast(pd.Series, self.table.loc[system])
 
     def explain(self, system: str = ALL_SYSTEMS) -> dict[str, Explanation]:
         """How each headline number of ``system`` is computed, with its values.
@@ -1190,7 +1190,7 @@ def _window_words(observation: Observation) -> str:
         return "each system observed from its first failure to its last repair"
     if observation == "log":
         return "every system observed over the whole log, from its first failure to its last repair"
-    first, last = observation  # type: ignore[misc]
+    first, last = observation
     return f"observation window {pd.Timestamp(first)} to {pd.Timestamp(last)} (UTC)"
 
 

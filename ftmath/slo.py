@@ -30,6 +30,7 @@ References
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -112,7 +113,7 @@ class SloReport:
         if system not in self.summary.index:
             raise InputError(f"`system` {system!r} is not in the SLO report")
         last = self.windows[self.windows["system"] == system].iloc[-1]
-        s = self.summary.loc[system]
+        s = cast(pd.Series, self.summary.loc[system])
         L, D, T = float(last["hours"]), float(last["downtime_hours"]), self.target
         step = min(self.step_hours, L)
         Ds = float(last["burn_rate"]) * (1.0 - T) * step

@@ -147,7 +147,8 @@ class TestReadIncidents:
             (b"start,duration\n2024-01-01,2\n", "does not say its unit"),
             (b"start,end\n2024-01-01 00:00,yesterday\n", "column `end`, row 2: 'yesterday'"),
             (
-                b"start,end\n2024-01-01T00:00Z,2024-01-01T01:00Z\n2024-01-02 00:00,2024-01-02T01:00Z\n",
+                b"start,end\n2024-01-01T00:00Z,2024-01-01T01:00Z\n"
+                b"2024-01-02 00:00,2024-01-02T01:00Z\n",
                 "column `start`, row 3",
             ),
             (b"start,duration_min\n2024-01-01,abc\n", "column `duration_min`, row 2"),
