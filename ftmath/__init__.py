@@ -16,7 +16,9 @@ from ftmath.explain import Explanation, latex_number
 from ftmath.incidents import (
     IncidentStats,
     cause_labels,
+    cause_summary,
     filter_incidents,
+    incident_columns,
     incident_statistics,
     merge_outages,
     read_incidents,
@@ -72,7 +74,9 @@ __all__ = [
     # incidents
     "IncidentStats",
     "cause_labels",
+    "cause_summary",
     "filter_incidents",
+    "incident_columns",
     "incident_statistics",
     "merge_outages",
     "read_incidents",

@@ -65,7 +65,9 @@ from ftmath.explain import Explanation, latex_number
 __all__ = [
     "IncidentStats",
     "cause_labels",
+    "cause_summary",
     "filter_incidents",
+    "incident_columns",
     "incident_statistics",
     "merge_outages",
     "read_incidents",
@@ -193,6 +195,8 @@ _ACCEPTED_TIMES = (
 )
 _OFFSET = re.compile(r"(?:Z|[+-]\d\d:?\d\d)$", re.IGNORECASE)
 _MAX_BYTES_SNIFF = 64 * 1024
+_MIN_EPOCH = 1e8
+"""Smallest number read as an epoch time: 1e8 s is 1973-03-03; smaller numbers are not times."""
 
 
 def _normalise(name: str) -> str:
@@ -354,6 +358,14 @@ def _naive_or_aware(
         magnitude = float(numeric[present].abs().max())
         if not math.isfinite(magnitude):
             raise InputError(f"column `{column}` holds an infinite epoch time")
+        small = present & (numeric.abs() < _MIN_EPOCH)
+        if small.any():
+            i = int(np.flatnonzero(small.to_numpy())[0])
+            raise InputError(
+                f"column `{column}`, {_row_label(i)}: {values.iloc[i]!r} is a number too small "
+                "to be epoch times (seconds since 1970 are above 1e8 after March 1973); "
+                f"is `{column}` really a time column? Accepted: {_ACCEPTED_TIMES}"
+            )
         unit = "s" if magnitude < 1e11 else "ms" if magnitude < 1e14 else "us"
         if magnitude >= 1e17:
             unit = "ns"
@@ -773,6 +785,92 @@ def cause_labels(incidents: pd.DataFrame) -> pd.Series:
     detail = incidents.get("cause_detail", pd.Series("", index=incidents.index)).astype(str)
     label = cause.where((detail == "") | (detail == cause), cause + ": " + detail)
     return label.where(label != "", "(no cause given)")
+
+
+def cause_summary(incidents: pd.DataFrame, *, top: int | None = None) -> pd.DataFrame:
+    r"""Incidents and incident hours per cause, most frequent first.
+
+    Parameters
+    ----------
+    incidents : pandas.DataFrame
+        The table :func:`read_incidents` returns (records with a problem are left out).
+    top : int, optional
+        Keep the ``top`` most frequent causes and put the rest in ``"(other causes)"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``cause`` (:func:`cause_labels`), ``incidents``, ``share`` (of incidents) and
+        ``incident_hours`` (sum of single incident durations, overlaps not merged: the work
+        each cause caused, not the system's downtime).
+
+    Examples
+    --------
+    >>> log = read_incidents(b"start,end,cause\n2024-01-01 00:00,2024-01-01 01:00,disk\n"
+    ...     b"2024-01-02 00:00,2024-01-02 03:00,disk\n2024-01-03 00:00,2024-01-03 00:30,net\n")
+    >>> cause_summary(log)[["cause", "incidents", "incident_hours"]].values.tolist()
+    [['disk', 2, 4.0], ['net', 1, 0.5]]
+    """
+    usable = incidents[_usable(_check_incidents(incidents))]
+    frame = pd.DataFrame(
+        {
+            "cause": cause_labels(usable),
+            "hours": (usable["end"] - usable["start"]).dt.total_seconds() / 3600.0,
+        }
+    )
+    grouped = frame.groupby("cause", sort=False)["hours"].agg(["size", "sum"])
+    grouped = grouped.sort_values(["size", "sum"], ascending=False)
+    if top is not None and len(grouped) > top > 0:
+        rest = grouped.iloc[top:]
+        grouped = grouped.iloc[:top]
+        grouped.loc["(other causes)"] = [int(rest["size"].sum()), float(rest["sum"].sum())]
+    total = max(int(grouped["size"].sum()), 1)
+    return pd.DataFrame(
+        {
+            "cause": grouped.index.astype(str),
+            "incidents": grouped["size"].astype(int).to_numpy(),
+            "share": grouped["size"].to_numpy() / total,
+            "incident_hours": grouped["sum"].to_numpy(float),
+        }
+    )
+
+
+def incident_columns(source: str | Path | bytes | IO[bytes]) -> tuple[list[str], dict[str, str]]:
+    r"""The columns of an outage log, and the role the reader would give each one it finds.
+
+    Parameters
+    ----------
+    source : path, bytes or binary file object
+        As for :func:`read_incidents`.
+
+    Returns
+    -------
+    columns : list of str
+        The header, in file order.
+    roles : dict of str to str
+        ``start``, ``end``, ``duration``, ``system``, ``cause``, ``detected`` -> column, for
+        the roles found by name.
+
+    Examples
+    --------
+    >>> incident_columns(b"opened,resolved,service\n2024-01-01,2024-01-02,db\n")
+    (['opened', 'resolved', 'service'], {'start': 'opened', 'end': 'resolved', 'system': 'service'})
+    """
+    table = _read_table(_read_bytes(source))
+    columns = list(table.columns)
+    roles: dict[str, str] = {}
+    for role in ("start", "end"):
+        found = _find(columns, role, None)
+        if found is not None and found not in roles.values():
+            roles[role] = found
+    duration_col, _ = _find_duration(columns, None, None)
+    if duration_col is not None:
+        roles["duration"] = duration_col
+    for role in ("system", "cause", "detected"):
+        found = _find(columns, role, None)
+        if found is not None:
+            roles[role] = found
+    return columns, roles
 
 
 # --- merging overlaps -----------------------------------------------------------------------------

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from ftmath._validate import as_float
-from ftmath.errors import InputError
+from ftmath.errors import ComputationLimitError, InputError
 from ftmath.explain import Explanation, latex_number
 from ftmath.incidents import (
     _NS_PER_HOUR,
@@ -50,6 +50,9 @@ from ftmath.incidents import (
 from ftmath.report import escape_markdown, markdown_table
 
 __all__ = ["SloReport", "incident_report_markdown", "slo_report"]
+
+MAX_WINDOWS = 5_000_000
+"""Most trailing windows one report evaluates (all systems together)."""
 
 _REFERENCE = "Beyer et al., The Site Reliability Workbook (O'Reilly 2018), ch. 2 and 5"
 
@@ -257,6 +260,13 @@ def slo_report(
     window_ns = int(round(days * 24 * _NS_PER_HOUR))
     step_ns = int(round(step * _NS_PER_HOUR))
     bounds = np.searchsorted(merged.codes, np.arange(len(merged.systems) + 1))
+    spans = np.maximum(merged.window_end - merged.window_start - window_ns, 0)
+    evaluations = int((spans // step_ns + 1).sum())
+    if evaluations > MAX_WINDOWS:
+        raise ComputationLimitError(
+            f"{evaluations:,} windows to evaluate (systems x steps) is more than "
+            f"{MAX_WINDOWS:,}: choose a longer `step_hours` or fewer systems"
+        )
     frames, months = [], []
     for code, system in enumerate(merged.systems):
         lo, hi = bounds[code], bounds[code + 1]

@@ -154,6 +154,7 @@ class TestReadIncidents:
             (b"start,duration_min\n2024-01-01,abc\n", "column `duration_min`, row 2"),
             (b"start,duration_h\n2024-01-01,1e300\n", "beyond 1e7 hours"),
             (b"start,end\n1e30,2e30\n", "out of range"),
+            (b"start,end\n2,5\n", "too small to be epoch times"),
             (b"start,end\n3000-01-01 00:00,3000-01-02 00:00\n", "1678 to 2261"),
         ],
     )

@@ -15,6 +15,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from ftmath import (
+    ComputationLimitError,
     InputError,
     incident_report_markdown,
     incident_statistics,
@@ -163,6 +164,17 @@ class TestBadOptions:
         with pytest.raises(InputError) as error:
             slo_report(read_incidents(DATA / "overlaps.csv"), **kwargs)
         assert message in str(error.value)
+
+    def test_too_many_windows(self) -> None:
+        log = read_incidents(DATA / "overlaps.csv")
+        with pytest.raises(ComputationLimitError, match="more than 5,000,000"):
+            slo_report(
+                log,
+                target=0.99,
+                window_days=1,
+                step_hours=1 / 60,
+                observation=("2000-01-01", "2024-01-02"),
+            )
 
     def test_zero_length_observation(self) -> None:
         log = log_of(("2024-01-01 00:00", "2024-01-01 00:00"))
