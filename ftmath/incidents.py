@@ -101,6 +101,7 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "created",
         "created at",
         "timestamp",
+        "ts",
         "time",
     ),
     "end": (

@@ -104,6 +104,10 @@ def hours(value: float, reason: str = "not defined") -> str:
     return ui.fmt_duration(value)
 
 
+def short_hours(value: float) -> str:
+    return f"{value:.3g}" if math.isfinite(value) else "n/a"
+
+
 def in_hours(value: float, reason: str = "not defined") -> str:
     """Hours as the other pages take them (MTBF, MTTR)."""
     if value is None or not math.isfinite(value):
@@ -155,9 +159,13 @@ with st.expander("Columns, time zone and units", icon=":material/tune:"):
         help="Times with an offset (Z, +02:00) keep it. Type any IANA name (Asia/Dubai).",
     )
     timezone = None if zone_choice == TIMEZONES[0] else zone_choice
-    found = ui.guarded(columns_of, source.data, where=source.name)
     overrides: dict[str, str] = {}
     unit = None
+    try:
+        found = columns_of(source.data)
+    except ftmath.InputError:
+        found = None  # the same message is shown below, where the file is read
+        st.caption("The column pickers appear once the file can be read.")
     if found is not None:
         header, roles = found
         cols = st.columns(3)
@@ -286,7 +294,7 @@ if len(stats.excluded):
 row = stats.row(system)
 explained = stats.explain(system)
 st.subheader(f"System {system}" if system != POOLED else POOLED)
-metrics = st.columns(5)
+metrics = st.columns([1, 1, 1, 1.3, 0.8])
 with metrics[0]:
     st.metric(
         "Availability (measured)",
@@ -311,11 +319,21 @@ with metrics[2]:
     ui.explain(explained["mttr_hours"], key="incidents.explain.mttr")
 with metrics[3]:
     st.metric(
-        "MTTR median / p90", f"{hours(row['mttr_median_hours'])} / {hours(row['mttr_p90_hours'])}"
+        "MTTR median / p90",
+        f"{short_hours(row['mttr_median_hours'])} / {short_hours(row['mttr_p90_hours'])} h",
+        help=f"= {hours(row['mttr_median_hours'])} / {hours(row['mttr_p90_hours'])}; nearest "
+        "rank, so each is an observed outage duration",
     )
     ui.explain(explained["mttr_p90_hours"], key="incidents.explain.p90")
 with metrics[4]:
-    st.metric("MTTD", hours(row["mttd_hours"], "no detection times in the log"))
+    mttd_known = math.isfinite(row["mttd_hours"])
+    st.metric(
+        "MTTD",
+        in_hours(row["mttd_hours"]) if mttd_known else "n/a",
+        help=f"mean of detected − start over {row['detected_incidents']:,} incidents"
+        if mttd_known
+        else ui.na("the log has no detection times (a `detected` column)"),
+    )
     ui.explain(explained["mttd_hours"], key="incidents.explain.mttd")
 st.caption(
     f"{row['incidents']:,} incidents merged into {row['outages']:,} outages; {row['failures']:,} "
@@ -436,17 +454,26 @@ with distribution:
     )
     for q, key in (("median", "mttr_median_hours"), ("p90", "mttr_p90_hours")):
         if math.isfinite(row[key]) and row[key] > 0:
-            ecdf.add_vline(x=row[key], line_dash="dot", annotation_text=q)
+            ecdf.add_vline(x=row[key], line_dash="dot")
+            # Annotations on a log axis take log10 coordinates (Plotly's convention).
+            ecdf.add_annotation(
+                x=math.log10(row[key]),
+                y=1.02,
+                yref="paper",
+                text=f"{q} {row[key]:.3g} h",
+                showarrow=False,
+                yanchor="bottom",
+            )
     ecdf.update_layout(
         height=340,
-        margin=dict(l=10, r=10, t=10, b=40),
+        margin=dict(l=10, r=10, t=30, b=40),
         xaxis=dict(type="log", title="outage duration (hours, log scale)"),
         yaxis=dict(title="share of outages at most this long", range=[0, 1]),
     )
     st.plotly_chart(ecdf, width="stretch", key="incidents.mttr_chart")
     zero = len(outages) - len(positive)
     st.caption(
-        f"{len(outages):,} outages of {system}."
+        f"{len(outages):,} outages of {'all systems' if system == POOLED else 'system ' + system}."
         + (f" {zero:,} of zero length are not drawn on the log axis." if zero else "")
     )
 with top:
@@ -507,7 +534,15 @@ slo_report = ui.guarded(slo, *args, target, float(window_days), STEPS[step_label
 if slo_report is not None:
     if system == POOLED:
         st.markdown("**Per system** (choose a system above for its windows and budget)")
-        st.dataframe(slo_report.summary, width="stretch", key="incidents.slo_summary")
+        st.dataframe(
+            slo_report.summary,
+            width="stretch",
+            key="incidents.slo_summary",
+            column_config={
+                c: st.column_config.DatetimeColumn(c, format="YYYY-MM-DD")
+                for c in ("worst_window_end", "last_window_end")
+            },
+        )
         heat = slo_report.monthly.pivot(index="system", columns="month", values="availability")
         heat = heat.reindex([s for s in slo_report.summary.index if s in heat.index])
         heatmap = go.Figure(
@@ -548,6 +583,7 @@ if slo_report is not None:
                 + ui.fmt_duration(abs(s["last_budget_remaining_hours"])),
                 delta=f"{s['last_budget_used']:.0%} used",
                 delta_color="off",
+                delta_arrow="off",
             )
             ui.explain(slo_explained["budget_remaining_hours"], key="incidents.explain.budget")
         with cols[2]:
@@ -613,6 +649,15 @@ if slo_report is not None:
                 width="stretch",
                 key="incidents.breaches",
                 column_config={
+                    "first_window_start": st.column_config.DatetimeColumn(
+                        "first window from (UTC)", format="YYYY-MM-DD HH:mm"
+                    ),
+                    "last_window_end": st.column_config.DatetimeColumn(
+                        "last window to (UTC)", format="YYYY-MM-DD HH:mm"
+                    ),
+                    "worst_window_end": st.column_config.DatetimeColumn(
+                        "worst window ends (UTC)", format="YYYY-MM-DD HH:mm"
+                    ),
                     "worst_availability": st.column_config.NumberColumn(format="%.5f"),
                     "peak_burn_rate": st.column_config.NumberColumn(format="%.2f"),
                 },
