@@ -6,6 +6,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+import ftmath
 from tests.e2e.helpers import metric, no_exception, open_page, wait_for_app
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "incidents"
@@ -49,3 +50,18 @@ def test_a_binary_upload_shows_a_message_not_a_traceback(page: Page, tmp_path) -
     wait_for_app(page)
     no_exception(page)
     expect(page.get_by_text("the file is not text").first).to_be_visible()
+
+
+def test_a_shared_url_restores_the_slo_settings(page: Page) -> None:
+    open_page(page, "/incidents?incidents.target=95&incidents.window=7")
+    expect(page.get_by_label("Target availability (%)")).to_have_value("95", timeout=30_000)
+    expect(page.get_by_label("Rolling window (days)")).to_have_value("7", timeout=30_000)
+    wait_for_app(page)
+    # System 20 at 95 % over trailing 7-day windows (same figure as the AppTest).
+    lanl = ftmath.read_incidents(
+        Path(__file__).resolve().parents[2] / "examples" / "lanl-failure-data-1996-2005.csv"
+    )
+    report = ftmath.slo_report(lanl, target=0.95, window_days=7)
+    assert (
+        metric(page, "Windows meeting the SLO") == f"{report.summary.loc['20', 'compliance']:.1%}"
+    )
