@@ -71,6 +71,13 @@ PAGES: list[PageSpec] = [
         "Design",
         "Build a system from real components and see its availability in nines.",
     ),
+    PageSpec(
+        "pages/incidents.py",
+        "Incidents & SLO",
+        ":material/report:",
+        "Measure",
+        "Upload an outage log: measured MTBF, MTTR, availability, SLO compliance and error budget.",
+    ),
 ]
 """Pages that work, in navigation order. Only pages listed here are registered."""
 

@@ -14,6 +14,16 @@ from ftmath.catalog import (
 from ftmath.diagram import to_dot
 from ftmath.errors import ComputationLimitError, InputError
 from ftmath.explain import Explanation, latex_number, latex_text
+from ftmath.incidents import (
+    IncidentStats,
+    cause_labels,
+    cause_summary,
+    filter_incidents,
+    incident_columns,
+    incident_statistics,
+    merge_outages,
+    read_incidents,
+)
 from ftmath.reliability import (
     HOURS_PER_YEAR,
     Downtime,
@@ -30,6 +40,7 @@ from ftmath.reliability import (
     series_unreliability,
     unavailability,
 )
+from ftmath.slo import SloReport, incident_report_markdown, slo_report
 from ftmath.targets import downtime_budget
 from ftmath.topology import (
     Component,
@@ -64,6 +75,15 @@ __all__ = [
     "Explanation",
     "latex_number",
     "latex_text",
+    # incidents
+    "IncidentStats",
+    "cause_labels",
+    "cause_summary",
+    "filter_incidents",
+    "incident_columns",
+    "incident_statistics",
+    "merge_outages",
+    "read_incidents",
     # reliability
     "HOURS_PER_YEAR",
     "Downtime",
@@ -79,6 +99,10 @@ __all__ = [
     "series",
     "series_unreliability",
     "unavailability",
+    # slo
+    "SloReport",
+    "incident_report_markdown",
+    "slo_report",
     # targets
     "downtime_budget",
     # topology
