@@ -25,6 +25,7 @@ from ftmath.correlation import (
     cross_correlation,
     parse_bin,
 )
+from ftmath.diagram import to_dot
 from ftmath.errors import ComputationLimitError, InputError
 
 # events (correlation)
@@ -36,7 +37,17 @@ from ftmath.events import (
     select_events,
     type_summary,
 )
-from ftmath.explain import Explanation, latex_number
+from ftmath.explain import Explanation, latex_number, latex_text
+from ftmath.incidents import (
+    IncidentStats,
+    cause_labels,
+    cause_summary,
+    filter_incidents,
+    incident_columns,
+    incident_statistics,
+    merge_outages,
+    read_incidents,
+)
 from ftmath.reliability import (
     HOURS_PER_YEAR,
     Downtime,
@@ -53,25 +64,28 @@ from ftmath.reliability import (
     series_unreliability,
     unavailability,
 )
+from ftmath.slo import SloReport, incident_report_markdown, slo_report
 from ftmath.targets import downtime_budget
 
 # times (correlation; shared with incidents)
 from ftmath.timeparse import check_timezone, parse_times
 from ftmath.topology import (
     Component,
-    Tier,
     Topology,
     TopologyResult,
+    evaluate,
+    load_document,
+    parse_topology,
+)
+from ftmath.topology_editing import (
+    Tier,
     components_from_table,
     components_table,
     document_from_tiers,
     document_from_token,
-    evaluate,
-    parse_topology,
     replica_what_if,
     share_token,
     tiers_from_document,
-    to_dot,
 )
 
 __all__ = [
@@ -108,6 +122,16 @@ __all__ = [
     # explanations
     "Explanation",
     "latex_number",
+    "latex_text",
+    # incidents
+    "IncidentStats",
+    "cause_labels",
+    "cause_summary",
+    "filter_incidents",
+    "incident_columns",
+    "incident_statistics",
+    "merge_outages",
+    "read_incidents",
     # reliability
     "HOURS_PER_YEAR",
     "Downtime",
@@ -123,6 +147,10 @@ __all__ = [
     "series",
     "series_unreliability",
     "unavailability",
+    # slo
+    "SloReport",
+    "incident_report_markdown",
+    "slo_report",
     # targets
     "downtime_budget",
     # topology
@@ -135,6 +163,7 @@ __all__ = [
     "document_from_tiers",
     "document_from_token",
     "evaluate",
+    "load_document",
     "parse_topology",
     "replica_what_if",
     "share_token",
