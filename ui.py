@@ -72,6 +72,13 @@ PAGES: list[PageSpec] = [
         "Build a system from real components and see its availability in nines.",
     ),
     PageSpec(
+        "pages/correlation.py",
+        "Correlation",
+        ":material/hub:",
+        "Measure",
+        "Upload a fault log: which faults move together, which one leads, and is it chance.",
+    ),
+    PageSpec(
         "pages/incidents.py",
         "Incidents & SLO",
         ":material/report:",

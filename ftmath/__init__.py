@@ -11,8 +11,32 @@ from ftmath.catalog import (
     read_drive_survival,
     read_sla_commitments,
 )
+
+# correlation
+from ftmath.correlation import (
+    Cascades,
+    Coincidence,
+    CorrelationResult,
+    LagResult,
+    cascades,
+    coincidence_table,
+    coincidences,
+    correlate,
+    cross_correlation,
+    parse_bin,
+)
 from ftmath.diagram import to_dot
 from ftmath.errors import ComputationLimitError, InputError
+
+# events (correlation)
+from ftmath.events import (
+    NO_TYPE,
+    read_columns,
+    read_events,
+    refine_types,
+    select_events,
+    type_summary,
+)
 from ftmath.explain import Explanation, latex_number, latex_text
 from ftmath.incidents import (
     IncidentStats,
@@ -42,6 +66,9 @@ from ftmath.reliability import (
 )
 from ftmath.slo import SloReport, incident_report_markdown, slo_report
 from ftmath.targets import downtime_budget
+
+# times (correlation; shared with incidents)
+from ftmath.timeparse import check_timezone, parse_times
 from ftmath.topology import (
     Component,
     Topology,
@@ -68,6 +95,27 @@ __all__ = [
     "example_web_service",
     "read_drive_survival",
     "read_sla_commitments",
+    # correlation
+    "Cascades",
+    "Coincidence",
+    "CorrelationResult",
+    "LagResult",
+    "cascades",
+    "coincidence_table",
+    "coincidences",
+    "correlate",
+    "cross_correlation",
+    "parse_bin",
+    # events (correlation)
+    "NO_TYPE",
+    "read_columns",
+    "read_events",
+    "refine_types",
+    "select_events",
+    "type_summary",
+    # times (correlation; shared with incidents)
+    "check_timezone",
+    "parse_times",
     # errors
     "ComputationLimitError",
     "InputError",
