@@ -13,6 +13,8 @@ import ftmath
 import ui
 from ftmath import report
 
+ui.ensure_app_frame()
+
 EXAMPLES = {
     "Los Alamos HPC failures, 1996-2005 (LANL)": ui.EXAMPLES / "lanl-failure-data-1996-2005.csv",
 }
