@@ -13,6 +13,20 @@ from ftmath.catalog import (
 )
 from ftmath.errors import ComputationLimitError, InputError
 from ftmath.explain import Explanation, latex_number
+from ftmath.redundancy import (
+    ARRANGEMENTS,
+    Comparison,
+    RedundancyResult,
+    active_failure_stages,
+    compare_configurations,
+    hours_from_rate,
+    load_sharing,
+    mttf_active,
+    mttf_standby,
+    redundant_group,
+    repairable,
+    warm_standby,
+)
 from ftmath.reliability import (
     HOURS_PER_YEAR,
     Downtime,
@@ -60,6 +74,19 @@ __all__ = [
     # explanations
     "Explanation",
     "latex_number",
+    # redundancy
+    "ARRANGEMENTS",
+    "Comparison",
+    "RedundancyResult",
+    "active_failure_stages",
+    "compare_configurations",
+    "hours_from_rate",
+    "load_sharing",
+    "mttf_active",
+    "mttf_standby",
+    "redundant_group",
+    "repairable",
+    "warm_standby",
     # reliability
     "HOURS_PER_YEAR",
     "Downtime",
