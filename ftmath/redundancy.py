@@ -1178,21 +1178,36 @@ def _mttf(q: np.ndarray, up: np.ndarray) -> float:
 
 
 def _row_exponential(q: np.ndarray, times: np.ndarray) -> np.ndarray:
-    """Row 0 of ``expm(Q t)`` for each ``t``: the state probabilities from all-up."""
+    """Row 0 of ``expm(Q t)`` for each ``t``: the state probabilities from all-up.
+
+    An evenly spaced grid is walked in steps of one ``expm(Q dt)`` (200 points cost one
+    exponential and 200 vector products); other times get one exponential each, batched.
+    Large chains use `scipy.sparse.linalg.expm_multiply`.
+    """
     size = q.shape[0]
-    if size <= _BATCH_STATES:
-        out = np.empty((times.size, size))
-        chunk = max(1, 2_000_000 // (size * size))
-        for start in range(0, times.size, chunk):
-            part = times[start : start + chunk]
-            out[start : start + chunk] = scipy.linalg.expm(q[None, :, :] * part[:, None, None])[
-                :, 0, :
-            ]
-        return out
-    sparse = csr_array(q.T)
-    initial = np.zeros(size)
-    initial[0] = 1.0
-    return np.array([expm_multiply(sparse * t, initial) for t in times])
+    if size > _BATCH_STATES:
+        sparse = csr_array(q.T)
+        initial = np.zeros(size)
+        initial[0] = 1.0
+        return np.array([expm_multiply(sparse * t, initial) for t in times])
+    if times.size >= 3:
+        dt = (times[-1] - times[0]) / (times.size - 1)
+        steps = np.diff(times)
+        if dt > 0 and np.all(np.abs(steps - dt) <= 1e-12 * max(dt, times[-1])):
+            out = np.empty((times.size, size))
+            out[0] = scipy.linalg.expm(q * times[0])[0] if times[0] > 0 else np.eye(size)[0]
+            step = scipy.linalg.expm(q * dt)
+            for i in range(1, times.size):
+                out[i] = out[i - 1] @ step
+            return out
+    out = np.empty((times.size, size))
+    chunk = max(1, 2_000_000 // (size * size))
+    for start in range(0, times.size, chunk):
+        part = times[start : start + chunk]
+        out[start : start + chunk] = scipy.linalg.expm(q[None, :, :] * part[:, None, None])[
+            :, 0, :
+        ]
+    return out
 
 
 def _state_masses(

@@ -263,6 +263,16 @@ class TestRepairable:
         dense = [scipy.linalg.expm(q * x)[0, group.up_states].sum() for x in t]
         assert_allclose(group.reliability(t), dense, rtol=1e-10)
 
+    def test_even_grid_and_scattered_times_agree(self) -> None:
+        # An evenly spaced grid is walked with one expm(Q dt); other times get one each.
+        group = ftmath.repairable(2, 4, 1000.0, 10.0, switch_reliability=0.99)
+        grid = np.linspace(0.0, 5000.0, 101)
+        scattered = grid[::-1].copy()
+        assert_allclose(group.unreliability(grid), group.unreliability(scattered)[::-1], rtol=1e-10)
+        assert_allclose(
+            group.availability_at(grid), group.availability_at(scattered)[::-1], rtol=0, atol=1e-13
+        )
+
     def test_long_times_follow_the_quasi_stationary_decay(self) -> None:
         # MTTF ~ 6e18 h: the matrix exponential alone loses every digit at t ~ 1e15 h
         # (fastest rate x t ~ 4e15); after settling the decay is exactly exponential.
