@@ -53,6 +53,13 @@ PAGES: list[PageSpec] = [
         "Design",
         "Build a system from real components and see its availability in nines.",
     ),
+    PageSpec(
+        "pages/redundancy.py",
+        "Redundancy",
+        ":material/dns:",
+        "Design",
+        "How long replicas, spares and repair crews keep a group up: MTTF, R(t), availability.",
+    ),
 ]
 """Pages that work, in navigation order. Only pages listed here are registered."""
 
