@@ -56,8 +56,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import scipy.linalg
-from scipy.sparse import csr_array
-from scipy.sparse.linalg import expm_multiply
 
 from ftmath._validate import as_float, check_positive, check_probability
 from ftmath.errors import ComputationLimitError, InputError
@@ -82,14 +80,14 @@ __all__ = [
 ARRANGEMENTS = ("active", "standby")
 """How the units of a group are used: all in service, or ``k`` in service and spares."""
 
-MAX_SPAN = 2000
+MAX_SPAN = 100
 """Most tolerated failures ``n - k`` of a Markov-chain group (the chain has about twice as
-many states)."""
+many states, and R(t) needs its matrix exponential)."""
 
 MAX_UNITS = 10_000_000
 """Most units a closed form accepts."""
 
-_BATCH_STATES = 64  # up to this many states, R(t) uses batched dense expm (precise, fast)
+_BATCH_STATES = 64  # up to this many states, scattered times share one batched expm call
 
 _REFERENCE_CTMC = (
     "Rausand & Høyland, System Reliability Theory, 2nd ed. (2004), ch. 8; Trivedi, "
@@ -463,13 +461,26 @@ class RedundancyResult:
 
     def _transient(self, t_hours: Any, *, absorbing: bool, want_up: bool) -> Any:
         times, scalar = _times(t_hours)
-        absorbing = absorbing or not self.repairable  # without repair, down is for good
-        q = self.generator.copy()
-        if absorbing:
-            q[~self.up_states, :] = 0.0  # once down, stay down: first-passage probabilities
-        up_mass, down_mass = _state_masses(q, self.up_states, times, absorbing, self.stationary)
-        values = np.clip(up_mass if want_up else down_mass, 0.0, 1.0)
+        up_mass, down_mass = self._masses(times, absorbing=absorbing)
+        values = up_mass if want_up else down_mass
         return float(values[0]) if scalar else values.reshape(np.shape(t_hours))
+
+    def _masses(self, times: np.ndarray, *, absorbing: bool) -> tuple[np.ndarray, np.ndarray]:
+        """Probabilities of "up" and "down" at validated ``times``, each summed directly."""
+        absorbing = absorbing or not self.repairable  # without repair, down is for good
+        if absorbing:
+            # First passage: the up states and one merged, absorbing "down" state.
+            index = np.flatnonzero(self.up_states)
+            m = index.size
+            q = np.zeros((m + 1, m + 1))
+            q[:m, :m] = self.generator[np.ix_(index, index)]
+            q[:m, m] = self.generator[np.ix_(index, np.flatnonzero(~self.up_states))].sum(axis=1)
+            up = np.arange(m + 1) < m
+            stationary = None
+        else:
+            q, up, stationary = self.generator, self.up_states, self.stationary
+        up_mass, down_mass = _state_masses(q, up, times, absorbing, stationary)
+        return np.clip(up_mass, 0.0, 1.0), np.clip(down_mass, 0.0, 1.0)
 
 
 def redundant_group(
@@ -825,14 +836,15 @@ class Comparison:
         frames = []
         for key, group in self.groups.items():
             configuration, repair = key.split(" | ", 1)
+            reliability, unreliability = group._masses(times, absorbing=True)
             frames.append(
                 pd.DataFrame(
                     {
                         "configuration": configuration,
                         "repair": repair,
                         "t_hours": times,
-                        "reliability": group.reliability(times),
-                        "unreliability": group.unreliability(times),
+                        "reliability": reliability,
+                        "unreliability": unreliability,
                     }
                 )
             )
@@ -946,6 +958,7 @@ def compare_configurations(
             groups[Comparison.key(configuration, repair)] = group
             single.setdefault(repair, group.mttf_hours)
             repaired = group.repairable
+            (survive,), (fail,) = group._masses(np.array([mission]), absorbing=True)
             rows.append(
                 {
                     "configuration": configuration,
@@ -961,8 +974,8 @@ def compare_configurations(
                         group.unavailability * year if repaired else math.nan
                     ),
                     "mission_hours": mission,
-                    "mission_reliability": group.reliability(mission),
-                    "mission_unreliability": group.unreliability(mission),
+                    "mission_reliability": float(survive),
+                    "mission_unreliability": float(fail),
                     "note": (
                         ""
                         if repaired
@@ -1181,32 +1194,24 @@ def _row_exponential(q: np.ndarray, times: np.ndarray) -> np.ndarray:
     """Row 0 of ``expm(Q t)`` for each ``t``: the state probabilities from all-up.
 
     An evenly spaced grid is walked in steps of one ``expm(Q dt)`` (200 points cost one
-    exponential and 200 vector products); other times get one exponential each, batched.
-    Large chains use `scipy.sparse.linalg.expm_multiply`.
+    exponential and 200 vector products); other times get one exponential each, batched for
+    small chains.
     """
     size = q.shape[0]
-    if size > _BATCH_STATES:
-        sparse = csr_array(q.T)
-        initial = np.zeros(size)
-        initial[0] = 1.0
-        return np.array([expm_multiply(sparse * t, initial) for t in times])
+    out = np.empty((times.size, size))
     if times.size >= 3:
         dt = (times[-1] - times[0]) / (times.size - 1)
         steps = np.diff(times)
         if dt > 0 and np.all(np.abs(steps - dt) <= 1e-12 * max(dt, times[-1])):
-            out = np.empty((times.size, size))
             out[0] = scipy.linalg.expm(q * times[0])[0] if times[0] > 0 else np.eye(size)[0]
             step = scipy.linalg.expm(q * dt)
             for i in range(1, times.size):
                 out[i] = out[i - 1] @ step
             return out
-    out = np.empty((times.size, size))
-    chunk = max(1, 2_000_000 // (size * size))
+    chunk = max(1, min(times.size, 2_000_000 // (size * size))) if size <= _BATCH_STATES else 1
     for start in range(0, times.size, chunk):
         part = times[start : start + chunk]
-        out[start : start + chunk] = scipy.linalg.expm(q[None, :, :] * part[:, None, None])[
-            :, 0, :
-        ]
+        out[start : start + chunk] = scipy.linalg.expm(q[None, :, :] * part[:, None, None])[:, 0, :]
     return out
 
 

@@ -143,7 +143,7 @@ with st.container(border=True):
         n = st.number_input(
             "Units (n)",
             min_value=1,
-            max_value=2000,
+            max_value=500,
             value=3,
             step=1,
             help="For example a database primary and two replicas: n = 3.",
