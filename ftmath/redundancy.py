@@ -897,9 +897,10 @@ def compare_configurations(
 
     Notes
     -----
-    Configurations: a single unit; ``n`` active units of which one is enough; ``k``-of-``n``
-    active (when ``1 < k < n``); ``k`` in service with ``n - k`` cold spares; the same with
-    warm spares; load sharing. Each appears without repair and with ``crews`` crews.
+    Configurations: a single unit; ``n`` active units of which one is enough (when that
+    group is within `MAX_SPAN`); ``k``-of-``n`` active (when ``1 < k < n``); ``k`` in service
+    with ``n - k`` cold spares; the same with warm spares; load sharing. Each appears without
+    repair and with ``crews`` crews.
 
     Examples
     --------
@@ -917,7 +918,7 @@ def compare_configurations(
     beta = check_positive(load_exponent, "load_exponent", allow_zero=True)
     common = {"switch_reliability": switch_reliability, "failover_hours": failover_hours}
     configurations: list[tuple[str, dict[str, Any]]] = [("Single unit", {"k": 1, "n": 1})]
-    if n > 1:
+    if 1 < n <= MAX_SPAN + 1:
         configurations.append((f"Active 1-of-{n}", {"k": 1, "n": n, **common}))
     if 1 < k < n:
         configurations.append((f"Active {k}-of-{n}", {"k": k, "n": n, **common}))
@@ -1021,9 +1022,8 @@ def _validate(
     k = check_k(k, n)
     if n - k > MAX_SPAN:
         raise ComputationLimitError(
-            f"a group that tolerates {n - k:,} failures (`n - k`) is beyond this Markov model "
-            f"(at most {MAX_SPAN:,}); with so many spares its MTTF and availability are "
-            "limited by the fail-over and repair, not by the count"
+            f"a group that tolerates {n - k:,} failures (`n - k`) is beyond this Markov model, "
+            f"which follows at most {MAX_SPAN:,}: use fewer units or a larger `k`"
         )
     mtbf = check_positive(mtbf_hours, "mtbf_hours")
     mttr = None if mttr_hours is None else check_positive(mttr_hours, "mttr_hours")
@@ -1336,6 +1336,11 @@ def _lambda_expression(params: list[str], body: str) -> str:
     return f"(lambda {names}: {body})({names})"
 
 
+def _lines(given: str, result: str) -> str:
+    """The inputs on one line and the result under them (long lines do not fit a popover)."""
+    return rf"\begin{{gathered}} {given} \\ \Rightarrow\ {result} \end{{gathered}}"
+
+
 def _explain(group: RedundancyResult, mission_hours: float | None) -> dict[str, Explanation]:
     k, n, c = group.k, group.n, group.crews
     lam = 1.0 / group.mtbf_hours
@@ -1360,6 +1365,11 @@ def _explain(group: RedundancyResult, mission_hours: float | None) -> dict[str, 
         + (rf",\ p = {latex_number(p)}" if span >= 1 else "")
         + (rf",\ \lambda_s = {latex_number(lam_s)}\,/\mathrm{{h}}" if not active else "")
         + (rf",\ \beta = {latex_number(beta)}" if active and beta else "")
+        + (
+            rf",\ 1/\delta = {latex_number(group.failover_hours)}\,\mathrm{{h}}"
+            if with_d and group.failover_hours is not None
+            else ""
+        )
     )
     convention = (
         f"{group.arrangement.capitalize()} arrangement, {k}-of-{n}. "
@@ -1419,7 +1429,7 @@ def _explain(group: RedundancyResult, mission_hours: float | None) -> dict[str, 
         quantity="Mean time to failure of the group",
         value=group.mttf_hours if math.isfinite(group.mttf_hours) else None,
         formula=formula,
-        substituted=rf"{given}\ \Rightarrow\ MTTF = {latex_number(group.mttf_hours)}\ \mathrm{{h}}",
+        substituted=_lines(given, rf"MTTF = {latex_number(group.mttf_hours)}\ \mathrm{{h}}"),
         inputs=inputs,
         expression=expression,
         convention=convention
@@ -1467,9 +1477,10 @@ def _explain(group: RedundancyResult, mission_hours: float | None) -> dict[str, 
             quantity="Steady-state availability",
             value=group.availability,
             formula=formula,
-            substituted=(
-                rf"{given}\ \Rightarrow\ A = {latex_number(group.availability, 12)},\ "
-                rf"1 - A = {latex_number(group.unavailability)}"
+            substituted=_lines(
+                given,
+                rf"A = {latex_number(group.availability, 12)},\quad "
+                rf"1 - A = {latex_number(group.unavailability)}",
             ),
             inputs=inputs,
             expression=expression,
@@ -1508,9 +1519,9 @@ def _explain(group: RedundancyResult, mission_hours: float | None) -> dict[str, 
             quantity="Probability of no outage during the mission",
             value=value,
             formula=formula,
-            substituted=(
-                rf"{given},\ t = {latex_number(t)}\ \mathrm{{h}}\ \Rightarrow\ "
-                rf"R(t) = {latex_number(value, 10)}"
+            substituted=_lines(
+                rf"{given},\ t = {latex_number(t)}\ \mathrm{{h}}",
+                rf"R(t) = {latex_number(value, 10)}",
             ),
             inputs=mission_inputs,
             expression=expression,

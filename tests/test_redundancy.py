@@ -452,6 +452,11 @@ class TestComparison:
         c = ftmath.compare_configurations(1, 1000.0, 10.0)
         assert list(c.table["configuration"].unique()) == ["Single unit"]
 
+    def test_large_quorum_leaves_out_one_of_n(self) -> None:
+        c = ftmath.compare_configurations(300, 1000.0, 10.0, k=250)
+        assert "Active 1-of-300" not in set(c.table["configuration"])
+        assert "Active 250-of-300" in set(c.table["configuration"])
+
     def test_curves(self) -> None:
         c = ftmath.compare_configurations(2, 1000.0, 10.0)
         curves = c.curves(np.linspace(0, 1000, 5))

@@ -159,3 +159,15 @@ def test_send_as_a_k_of_n_block(at) -> None:  # type: ignore[no-untyped-def]
     document = at.session_state["topology.good"]
     assert document["components"]["db-group"]["mtbf_hours"] == 7400.0
     assert {"parallel": {"n": 3, "of": "db-group"}} in document["system"]["series"]
+
+
+def test_one_unit_and_too_many_spares(at) -> None:  # type: ignore[no-untyped-def]
+    at.number_input(key="redundancy.n").set_value(1).run()
+    assert not at.exception
+    assert table(at) == [("Single unit", "none"), ("Single unit", "1 crew")]
+    at.number_input(key="redundancy.n").set_value(500).run()
+    assert not at.exception
+    assert any("beyond this Markov model" in e for e in messages(at, "error"))
+    at.number_input(key="redundancy.k").set_value(450).run()
+    assert not messages(at, "error")
+    assert ("Active 450-of-500", "1 crew") in table(at)
