@@ -64,6 +64,7 @@ from ftmath.reliability import HOURS_PER_YEAR, Downtime, check_k, downtime, nine
 
 __all__ = [
     "ARRANGEMENTS",
+    "HOURS_RANGE",
     "Comparison",
     "RedundancyResult",
     "active_failure_stages",
@@ -83,6 +84,9 @@ ARRANGEMENTS = ("active", "standby")
 MAX_SPAN = 100
 """Most tolerated failures ``n - k`` of a Markov-chain group (the chain has about twice as
 many states, and R(t) needs its matrix exponential)."""
+
+HOURS_RANGE = (1e-6, 1e12)
+"""Durations a Markov-chain group accepts: from 3.6 ms to about 100 million years."""
 
 MAX_UNITS = 10_000_000
 """Most units a closed form accepts."""
@@ -1025,8 +1029,8 @@ def _validate(
             f"a group that tolerates {n - k:,} failures (`n - k`) is beyond this Markov model, "
             f"which follows at most {MAX_SPAN:,}: use fewer units or a larger `k`"
         )
-    mtbf = check_positive(mtbf_hours, "mtbf_hours")
-    mttr = None if mttr_hours is None else check_positive(mttr_hours, "mttr_hours")
+    mtbf = _hours(mtbf_hours, "mtbf_hours")
+    mttr = None if mttr_hours is None else _hours(mttr_hours, "mttr_hours")
     crews = _units(crews, "crews")
     if arrangement not in ARRANGEMENTS:
         raise InputError(f"`arrangement` must be one of {ARRANGEMENTS}, got {arrangement!r}")
@@ -1039,11 +1043,9 @@ def _validate(
     p = check_probability(switch_reliability, "switch_reliability")
     failover = None
     if mttr is not None:
-        failover = (
-            mttr if failover_hours is None else check_positive(failover_hours, "failover_hours")
-        )
+        failover = mttr if failover_hours is None else _hours(failover_hours, "failover_hours")
     elif failover_hours is not None:
-        check_positive(failover_hours, "failover_hours")
+        _hours(failover_hours, "failover_hours")
     beta = check_positive(load_exponent, "load_exponent", allow_zero=True)
     if arrangement == "standby" and beta != 0.0:
         raise InputError(
@@ -1065,10 +1067,26 @@ def _validate(
     }
 
 
+def _hours(value: Any, name: str) -> float:
+    """A duration in hours within `HOURS_RANGE`, where double precision follows the chain."""
+    hours = check_positive(value, name)
+    low, high = HOURS_RANGE
+    if not low <= hours <= high:
+        raise InputError(f"`{name}` must be between {low:g} and {high:g} hours, got {hours:g}")
+    return hours
+
+
 def _hours_or_inf(value: Any, name: str) -> float:
+    """A waiting spare's life: at least the shortest duration, and any longer one or ``inf``.
+
+    A long life only makes the spare's failure rate smaller, which the chain handles.
+    """
     if isinstance(value, (int, float)) and not isinstance(value, bool) and value == math.inf:
         return math.inf
-    return check_positive(value, name)
+    hours = check_positive(value, name)
+    if hours < HOURS_RANGE[0]:
+        raise InputError(f"`{name}` must be at least {HOURS_RANGE[0]:g} hours, got {hours:g}")
+    return hours
 
 
 def _times(t_hours: Any) -> tuple[np.ndarray, bool]:
@@ -1283,7 +1301,10 @@ def _first_settled_time(
     settle = _STIFF / fastest
     while settle * fastest <= _MAX_STIFF * 1.000001:
         p = _row_exponential(q, np.array([settle]))[0]
-        shape = p[mask] / p[mask].sum()
+        mass = p[mask].sum()
+        if mass <= 1e-290:  # nothing left to follow: the group is down for good
+            return settle, p
+        shape = p[mask] / mass
         gap = np.abs(shape[significant] - target[significant]) / target[significant]
         if np.all(gap <= _SETTLED) and np.all(shape[~significant] <= 1e-290):
             return settle, p

@@ -18,6 +18,7 @@ DEFAULT_MTBF, DEFAULT_MTTR = 7400.0, 3.3
 DEFAULT_SWITCH, DEFAULT_FAILOVER = 0.99, 0.5
 PER = {"hour": 1.0, "day": 24.0, "year": None}  # None: the sidebar's year length
 BOUND = {"bind": "query-params"}
+UNDERFLOW = "unavailability below 1e-308, beyond double precision"
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -47,6 +48,14 @@ def compared(
         mission_hours=mission,
         hours_per_year=year,
     )
+
+
+def nines_text(repaired: bool, unavailability: float) -> str:
+    if not repaired:
+        return ui.na("no repair")
+    if unavailability == 0.0:
+        return ui.na(UNDERFLOW)
+    return ui.fmt_nines(ftmath.nines(unavailability))
 
 
 def hours_of(period: str) -> float:
@@ -282,13 +291,15 @@ with top[0]:
     )
     ui.explain(explained["mttf"], key="redundancy.explain.mttf")
 with top[1]:
-    if group.repairable:
+    if not group.repairable:
+        st.metric("Availability", ui.na("no repair"))
+    elif group.unavailability == 0.0:
+        st.metric("Availability", ui.na(UNDERFLOW))
+    else:
         st.metric(
             "Availability",
             ui.fmt_percent(group.availability, unreliability=group.unavailability),
         )
-    else:
-        st.metric("Availability", ui.na("no repair"))
     ui.explain(explained["availability"], key="redundancy.explain.availability")
 with top[2]:
     st.metric(
@@ -303,7 +314,7 @@ low[0].metric(
     f"{row['mttf_vs_single']:,.3g} ×" if math.isfinite(row["mttf_vs_single"]) else "∞",
     help="The group's MTTF over a single unit's, with the same repair.",
 )
-low[1].metric("Nines", ui.fmt_nines(group.nines) if group.repairable else ui.na("no repair"))
+low[1].metric("Nines", nines_text(group.repairable, group.unavailability))
 low[2].metric(
     "Downtime per year",
     ui.fmt_duration(group.downtime(hours_per_year=ui.hours_per_year()).per_year)
@@ -366,6 +377,8 @@ st.subheader("Side by side")
 def _availability(r) -> str:  # noqa: ANN001
     if r["repair"] == "none":
         return ui.na("no repair")
+    if r["unavailability"] == 0.0:
+        return ui.na(UNDERFLOW)
     return ui.fmt_percent(r["availability"], unreliability=r["unavailability"])
 
 
@@ -375,7 +388,10 @@ shown = table.assign(
     ),
     gain=table["mttf_vs_single"].map(lambda x: f"{x:,.3g} ×" if math.isfinite(x) else "∞"),
     Availability=table.apply(_availability, axis=1),
-    Nines=table["nines"].map(lambda x: ui.na("no repair") if math.isnan(x) else ui.fmt_nines(x)),
+    Nines=[
+        nines_text(repair != "none", u)
+        for repair, u in zip(table["repair"], table["unavailability"], strict=True)
+    ],
     Downtime=table["downtime_hours_per_year"].map(
         lambda x: ui.na("no repair") if math.isnan(x) else ui.fmt_duration(x)
     ),

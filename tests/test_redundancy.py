@@ -322,6 +322,8 @@ class TestBadInput:
             ({"mtbf_hours": "abc"}, "`mtbf_hours` must be a number"),
             ({"mttr_hours": 0}, "`mttr_hours` must be > 0"),
             ({"mttr_hours": -1}, "`mttr_hours` must be > 0"),
+            ({"mtbf_hours": 1e300}, "`mtbf_hours` must be between 1e-06 and 1e\\+12 hours"),
+            ({"mttr_hours": 1e-9}, "`mttr_hours` must be between 1e-06 and 1e\\+12 hours"),
             ({"crews": 0}, "`crews` must be at least 1"),
             ({"switch_reliability": 1.01}, "`switch_reliability` must be a probability"),
             ({"switch_reliability": -0.5}, "`switch_reliability` must be a probability"),

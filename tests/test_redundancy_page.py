@@ -171,3 +171,16 @@ def test_one_unit_and_too_many_spares(at) -> None:  # type: ignore[no-untyped-de
     at.number_input(key="redundancy.k").set_value(450).run()
     assert not messages(at, "error")
     assert ("Active 450-of-500", "1 crew") in table(at)
+
+
+def test_huge_values_say_what_cannot_be_shown(at) -> None:  # type: ignore[no-untyped-def]
+    at.number_input(key="redundancy.switch").set_value(1.0)
+    at.number_input(key="redundancy.mtbf").set_value(1e12)
+    at.number_input(key="redundancy.mttr").set_value(1e-6)
+    at.number_input(key="redundancy.n").set_value(40).run()
+    assert not at.exception
+    values = metric_values(at)
+    assert values["Availability"] == "n/a — unavailability below 1e-308, beyond double precision"
+    assert values["MTTF"] == "n/a — beyond 1e308 h"
+    at.number_input(key="redundancy.mtbf").set_value(1e300).run()
+    assert any("between 1e-06 and 1e+12 hours" in e for e in messages(at, "error"))
