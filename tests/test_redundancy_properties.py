@@ -114,6 +114,9 @@ def test_instant_repair_leaves_only_failed_failovers(options: dict, p: float) ->
     # k in standby).
     k, n = options["k"], options["n"]
     assume(n > k)
+    options["mtbf_hours"] = max(options["mtbf_hours"], 1e4)  # repair stays above 1e-6 h
+    if math.isfinite(options.get("standby_mtbf_hours", math.inf)):
+        options["standby_mtbf_hours"] = max(options["standby_mtbf_hours"], 1e4)
     fastest = min(options["mtbf_hours"], options.get("standby_mtbf_hours", math.inf))
     options.update(switch_reliability=p, mttr_hours=fastest * 1e-10)
     group = _group(options)
