@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import streamlit as st
 
 import ftmath
+from ftmath.report import escape_markdown
 
 
 def ensure_app_frame() -> None:
@@ -70,6 +71,13 @@ PAGES: list[PageSpec] = [
         ":material/account_tree:",
         "Design",
         "Build a system from real components and see its availability in nines.",
+    ),
+    PageSpec(
+        "pages/redundancy.py",
+        "Redundancy",
+        ":material/dns:",
+        "Design",
+        "How long replicas, spares and repair crews keep a group up: MTTF, R(t), availability.",
     ),
     PageSpec(
         "pages/correlation.py",
@@ -216,6 +224,15 @@ def fmt_money(value: float, currency: str = "$") -> str:
 # --- errors ----------------------------------------------------------------------------------
 
 
+def safe_message(error: object) -> str:
+    """An error message for ``st.error``: keeps its `code` spans, defuses links and images.
+
+    Messages quote the user's own text (a cell, a file name); Markdown must not turn it into a
+    link or an image. (HTML is never rendered: no page uses ``unsafe_allow_html``.)
+    """
+    return str(error).replace("](", "]\u200b(")  # a zero-width space breaks `[text](url)`
+
+
 def guarded(
     action: Callable[..., T], *args: Any, where: str | None = None, **kwargs: Any
 ) -> T | None:
@@ -228,7 +245,7 @@ def guarded(
     try:
         return action(*args, **kwargs)
     except ftmath.InputError as error:
-        st.error(f"{where + ': ' if where else ''}{error}", icon=":material/error:")
+        st.error(f"{where + ': ' if where else ''}{safe_message(error)}", icon=":material/error:")
     except Exception as error:  # noqa: BLE001 - the browser must never see a traceback
         st.error(
             f"{where + ': ' if where else ''}this could not be computed "
@@ -326,7 +343,7 @@ def explain(
     The text comes from ``ftmath`` (a result's ``explain()``), so it matches the code.
     """
     with st.popover(label, icon=":material/function:", key=key):
-        st.markdown(f"**{explanation.quantity}**")
+        st.markdown(f"**{escape_markdown(explanation.quantity)}**")
         if explanation.value is None:
             st.warning(na(explanation.unavailable_reason or "cannot be computed"))
         st.latex(explanation.formula)

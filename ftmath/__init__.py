@@ -48,6 +48,20 @@ from ftmath.incidents import (
     merge_outages,
     read_incidents,
 )
+from ftmath.redundancy import (
+    ARRANGEMENTS,
+    Comparison,
+    RedundancyResult,
+    active_failure_stages,
+    compare_configurations,
+    hours_from_rate,
+    load_sharing,
+    mttf_active,
+    mttf_standby,
+    redundant_group,
+    repairable,
+    warm_standby,
+)
 from ftmath.reliability import (
     HOURS_PER_YEAR,
     Downtime,
@@ -132,6 +146,19 @@ __all__ = [
     "incident_statistics",
     "merge_outages",
     "read_incidents",
+    # redundancy
+    "ARRANGEMENTS",
+    "Comparison",
+    "RedundancyResult",
+    "active_failure_stages",
+    "compare_configurations",
+    "hours_from_rate",
+    "load_sharing",
+    "mttf_active",
+    "mttf_standby",
+    "redundant_group",
+    "repairable",
+    "warm_standby",
     # reliability
     "HOURS_PER_YEAR",
     "Downtime",

@@ -21,3 +21,25 @@ settings.load_profile("ci" if os.environ.get("CI") == "true" else "default")
 def examples() -> Path:
     """The folder of real example data the app opens with."""
     return EXAMPLES
+
+
+def _apptest_runs_the_app_frame() -> None:
+    """Make AppTest run `app.py` (st.navigation) on every run, as the browser does.
+
+    AppTest resets Streamlit's legacy ``pages/``-folder flag before each run, so each run would
+    start by running the page file alone; `ui.ensure_app_frame` then reruns it, and a button's
+    click (a one-run trigger) would be lost in between. A server leaves that mode for good after
+    its first `st.navigation`; this makes every AppTest run start there too.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import app_test
+
+    class NavigationPagesManager(PagesManager):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            PagesManager.uses_pages_directory = False
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    app_test.PagesManager = NavigationPagesManager  # type: ignore[misc]
+
+
+_apptest_runs_the_app_frame()

@@ -31,8 +31,15 @@ def test_year_length_applies_and_survives_a_page_switch(page: Page) -> None:
     expect(page.get_by_text("Year of 365.25 days (8,766 h)")).to_be_visible()
 
 
-def test_a_sub_page_url_on_a_fresh_session_is_framed_by_the_app(page: Page) -> None:
-    # A shared link opens straight on a page: the sidebar and navigation must still be there.
+def test_a_sub_page_url_on_a_fresh_server_is_framed_by_the_app(
+    browser,
+    fresh_app_url: str,  # noqa: ANN001
+) -> None:
+    # A shared link is often a fresh server's first request: Streamlit's legacy pages/ mode
+    # would run the page alone; the sidebar and the navigation must still be there.
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, base_url=fresh_app_url)
+    page = context.new_page()
     open_page(page, "/topology")
     expect(page.get_by_test_id("stSidebar").get_by_text("Year length")).to_be_visible()
     expect(page.get_by_test_id("stSidebarNav").get_by_text("Start here")).to_be_visible()
+    context.close()
