@@ -29,6 +29,25 @@ from ftmath.reliability import (
     series_unreliability,
     unavailability,
 )
+from ftmath.roi import (
+    DOWNTIME_COST_REFERENCES,
+    ROI_INPUTS,
+    BreakEven,
+    DowntimeCost,
+    DowntimeCostReference,
+    RoiResult,
+    break_even,
+    downtime_cost_per_hour,
+    roi,
+    roi_sensitivity,
+)
+from ftmath.roi_report import (
+    RoiAnalysis,
+    RoiScenario,
+    analyse_roi,
+    scenario_from_json,
+)
+from ftmath.roi_uncertainty import RoiSimulation, simulate_roi
 from ftmath.targets import downtime_budget
 from ftmath.topology import (
     Component,
@@ -75,6 +94,23 @@ __all__ = [
     "series",
     "series_unreliability",
     "unavailability",
+    # roi
+    "DOWNTIME_COST_REFERENCES",
+    "ROI_INPUTS",
+    "BreakEven",
+    "DowntimeCost",
+    "DowntimeCostReference",
+    "RoiAnalysis",
+    "RoiResult",
+    "RoiScenario",
+    "RoiSimulation",
+    "analyse_roi",
+    "break_even",
+    "downtime_cost_per_hour",
+    "roi",
+    "roi_sensitivity",
+    "scenario_from_json",
+    "simulate_roi",
     # targets
     "downtime_budget",
     # topology
