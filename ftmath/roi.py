@@ -48,6 +48,7 @@ __all__ = [
     "DISCOUNT_RATE_RANGE",
     "DOWNTIME_COST_REFERENCES",
     "HOURS_RANGE",
+    "MAX_IRR",
     "MAX_MONEY",
     "MAX_YEARS",
     "ROI_INPUTS",
@@ -473,16 +474,47 @@ def _npv(rate: float, flows: np.ndarray) -> float:
     return float(npf.npv(rate, flows))
 
 
-def _irr(flows: np.ndarray) -> float:
-    """IRR of a conventional cash flow (one outflow, then inflows): unique, above -1."""
-    guess = float(npf.irr(flows))
-    scale = float(np.abs(flows).sum())
-    if math.isfinite(guess) and guess > -1.0 and abs(_npv(guess, flows)) <= 1e-9 * scale:
-        return guess
-    low, high = -1.0 + 1e-12, 1.0
-    while _npv(high, flows) > 0.0 and high < 1e12:
-        high *= 10.0
-    return float(optimize.brentq(_npv, low, high, args=(flows,), xtol=1e-14, rtol=1e-14))
+MAX_IRR = 1e6
+"""Largest IRR reported (100,000,000 % a year); above it the up-front cost is negligible."""
+
+
+def _scaled_terms(growth: float, flows: np.ndarray) -> np.ndarray:
+    """Present values at ``r = exp(growth) - 1``, all scaled by one positive factor.
+
+    For growth >= 0 they are the present values (factors ``exp(-t g)`` underflow quietly);
+    below, they are multiplied by ``(1 + r)^n`` so that no factor exceeds 1. Their sum has the
+    sign and the roots of the NPV, finite for every rate above -1.
+    """
+    t = np.arange(len(flows), dtype=float)
+    if growth >= 0.0:
+        return flows * np.exp(-t * growth)
+    return flows * np.exp((t[-1] - t) * growth)
+
+
+def _npv_sign(growth: float, flows: np.ndarray) -> float:
+    return float(np.sum(_scaled_terms(growth, flows)))
+
+
+_IRR_GROWTH = (math.log(1e-9), math.log1p(MAX_IRR))
+
+
+def _irr(flows: np.ndarray) -> float | None:
+    """IRR of a conventional cash flow (one outflow, then inflows): unique, above -1.
+
+    Solved for ``g = log(1 + IRR)``, so rates near -100 % keep their relative precision.
+    ``None`` when the IRR exceeds :data:`MAX_IRR` or is within 1e-9 of -1 (-100 %).
+    """
+    low, high = _IRR_GROWTH
+    if _npv_sign(high, flows) > 0.0 or _npv_sign(low, flows) <= 0.0:
+        return None
+    with np.errstate(all="ignore"):
+        guess = float(npf.irr(flows))
+    if math.isfinite(guess) and -1.0 < guess <= MAX_IRR:
+        terms = _scaled_terms(math.log1p(guess), flows)
+        if abs(terms.sum()) <= 1e-12 * np.abs(terms).sum():
+            return guess
+    root = optimize.brentq(_npv_sign, low, high, args=(flows,), xtol=1e-15, rtol=1e-15)
+    return math.expm1(root)
 
 
 def _discounted_payback(flows: np.ndarray, rate: float) -> float | None:
@@ -511,6 +543,16 @@ def _roi(values: Mapping[str, float]) -> RoiResult:
     irr: float | None = None
     if capex > 0.0 and net > 0.0:
         irr = _irr(flows)
+        if irr is None and _npv_sign(_IRR_GROWTH[1], flows) > 0.0:
+            reasons["irr"] = (
+                f"the IRR is above {MAX_IRR:,.0f} (a {MAX_IRR:,.0f}-fold return a year): the "
+                "up-front cost is negligible next to the yearly benefit"
+            )
+        elif irr is None:
+            reasons["irr"] = (
+                "the IRR is -100 % to within 1e-9: the benefit is negligible next to the "
+                "up-front cost"
+            )
     elif capex == 0.0:
         reasons["irr"] = "there is no up-front cost, so no rate makes the NPV zero"
     else:
@@ -519,8 +561,13 @@ def _roi(values: Mapping[str, float]) -> RoiResult:
     payback: float | None
     if capex == 0.0:
         payback = 0.0
-    elif net > 0.0:
+    elif net > 0.0 and math.isfinite(capex / net):
         payback = capex / net
+    elif net > 0.0:
+        payback = None
+        reasons["payback_years"] = (
+            "the yearly net benefit is negligible next to the capex: it never pays back"
+        )
     else:
         payback = None
         reasons["payback_years"] = (
@@ -536,8 +583,10 @@ def _roi(values: Mapping[str, float]) -> RoiResult:
 
     tco = capex + n * opex
     roi_value: float | None = None
-    if tco > 0.0:
+    if tco > 0.0 and math.isfinite((n * savings - tco) / tco):
         roi_value = (n * savings - tco) / tco
+    elif tco > 0.0:
+        reasons["roi"] = "the total cost of ownership is too small for a finite ratio"
     else:
         reasons["roi"] = (
             "nothing is spent (no capex and no opex), so a return on cost is not defined"
@@ -625,7 +674,7 @@ def _explanations(r: RoiResult) -> dict[str, Explanation]:
         npv_sub = rf"NPV = -{_n(capex)} + {n} \cdot {_n(net)} = {_n(r.npv)}"
     else:
         npv_formula = r"NPV = -C + \sum_{t=1}^{n} \frac{S - O}{(1 + r)^t}"
-        npv_expr = "-C + (S - O) * (1 - (1 + r) ** -n) / r"
+        npv_expr = "-C + (S - O) * (-expm1(-n * log1p(r)) / r)"
         npv_sub = (
             rf"NPV = -{_n(capex)} + {_n(net)} \cdot \frac{{1 - {_n(1 + rate)}^{{-{n}}}}}"
             rf"{{{_n(rate)}}} = {_n(r.npv)}"
@@ -682,7 +731,8 @@ def _explanations(r: RoiResult) -> dict[str, Explanation]:
             dp_expr = "m + (C - (S - O) * m) / (S - O)"
         else:
             dp_expr = (
-                "m + (C - (S - O) * (1 - (1 + r) ** -m) / r) / ((S - O) * (1 + r) ** -(m + 1))"
+                "m + (C - (S - O) * (-expm1(-m * log1p(r)) / r))"
+                " / ((S - O) * exp(-(m + 1) * log1p(r)))"
             )
         dp_sub = rf"m = {whole},\ T_d = {_n(dp)}"
     out["discounted_payback_years"] = Explanation(
