@@ -53,6 +53,13 @@ PAGES: list[PageSpec] = [
         "Design",
         "Build a system from real components and see its availability in nines.",
     ),
+    PageSpec(
+        "pages/roi.py",
+        "ROI",
+        ":material/payments:",
+        "Decide",
+        "Is the fault-tolerance investment worth it: NPV, payback, risk, and a report to share.",
+    ),
 ]
 """Pages that work, in navigation order. Only pages listed here are registered."""
 

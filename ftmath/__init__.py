@@ -31,13 +31,17 @@ from ftmath.reliability import (
 )
 from ftmath.roi import (
     DOWNTIME_COST_REFERENCES,
+    HOURS_RANGE,
+    MAX_MONEY,
     ROI_INPUTS,
+    SENSITIVITY_INPUTS,
     BreakEven,
     DowntimeCost,
     DowntimeCostReference,
     RoiResult,
     break_even,
     downtime_cost_per_hour,
+    mtbf_mttr_from_figures,
     roi,
     roi_sensitivity,
 )
@@ -96,7 +100,10 @@ __all__ = [
     "unavailability",
     # roi
     "DOWNTIME_COST_REFERENCES",
+    "HOURS_RANGE",
+    "MAX_MONEY",
     "ROI_INPUTS",
+    "SENSITIVITY_INPUTS",
     "BreakEven",
     "DowntimeCost",
     "DowntimeCostReference",
@@ -107,6 +114,7 @@ __all__ = [
     "analyse_roi",
     "break_even",
     "downtime_cost_per_hour",
+    "mtbf_mttr_from_figures",
     "roi",
     "roi_sensitivity",
     "scenario_from_json",
