@@ -681,7 +681,7 @@ def roi_xlsx(analysis: RoiAnalysis) -> bytes:
 
 # --- charts and the HTML report ------------------------------------------------------------------
 
-_BLUE, _GREEN, _RED, _GREY = "#1f6feb", "#2da44e", "#cf222e", "#6e7781"
+_BLUE, _GREEN, _RED, _GREY, _ORANGE = "#1f6feb", "#2da44e", "#cf222e", "#6e7781", "#e16f24"
 
 
 def cash_flow_figure(analysis: RoiAnalysis) -> go.Figure:
@@ -744,8 +744,8 @@ def tornado_figure(analysis: RoiAnalysis) -> go.Figure:
     cur = html.escape(analysis.scenario.currency)
     labels = [html.escape(str(v)) for v in table["label"]]
     figure = go.Figure()
-    for column, name, colour in (("low", f"input −{swing:.0%}", _RED),
-                                 ("high", f"input +{swing:.0%}", _GREEN)):  # fmt: skip
+    for column, name, colour in (("low", f"input −{swing:.0%}", _BLUE),
+                                 ("high", f"input +{swing:.0%}", _ORANGE)):  # fmt: skip
         figure.add_bar(
             y=labels,
             x=table[column] - base,

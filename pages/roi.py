@@ -105,8 +105,12 @@ def uncertainty_frame(scenario: ftmath.RoiScenario) -> pd.DataFrame:
     return pd.DataFrame(rows, index=list(ftmath.SENSITIVITY_INPUTS))
 
 
-def apply_scenario(scenario: ftmath.RoiScenario) -> None:
-    """Put a whole scenario on the page (the example, or an imported file)."""
+def apply_scenario(scenario: ftmath.RoiScenario, *, set_year: bool = True) -> None:
+    """Put a whole scenario on the page (the example, or an imported file).
+
+    ``set_year`` moves the sidebar's year length to the scenario's; only a callback may (the
+    sidebar widget already exists when the page script runs).
+    """
     for key, (name, factor) in NUMBERS.items():
         value = scenario.inputs[name] / factor
         st.session_state[key] = int(value) if name == "years" else float(value)
@@ -125,6 +129,8 @@ def apply_scenario(scenario: ftmath.RoiScenario) -> None:
     st.session_state[UNCERTAINTY] = uncertainty_frame(scenario)
     st.session_state[VERSION] = st.session_state.get(VERSION, 0) + 1
     year = scenario.inputs.get("hours_per_year", ftmath.HOURS_PER_YEAR)
+    if not set_year or year == ui.hours_per_year():
+        return
     labels = [label for label, hours in ui.YEAR_CHOICES.items() if hours == year]
     if labels:
         st.session_state["sidebar.year"] = labels[0]
@@ -137,7 +143,7 @@ def apply_scenario(scenario: ftmath.RoiScenario) -> None:
 def init_state() -> None:
     if UNCERTAINTY in st.session_state:
         return
-    apply_scenario(EXAMPLE)
+    apply_scenario(EXAMPLE, set_year=False)
     st.session_state[VERSION] = 0
     st.session_state[ERROR] = None
 
@@ -524,7 +530,7 @@ headline = [
     ("Payback", fmt_years(result.payback_years, result.reasons.get("payback_years")),
      "payback_years"),
     (f"ROI over {years} years", fmt_ratio(result.roi, result.reasons.get("roi")), "roi"),
-    ("P(NPV > 0)", f"{sim.probability_positive:.1%}", "probability_positive"),
+    ("P(NPV > 0)", f"{sim.probability_positive * 100:.1f} %", "probability_positive"),
 ]  # fmt: skip
 for column, (label, value, key) in zip(row1, headline, strict=True):
     column.metric(label, value, border=True)
@@ -539,9 +545,8 @@ second_row = [
      "discounted_payback_years"),
     ("Annual savings (before opex)", ui.fmt_money(result.annual_savings, currency),
      "annual_savings"),
-    ("Availability today → with it",
-     f"{ui.fmt_percent(result.availability_now)} → {ui.fmt_percent(result.availability_target)}",
-     "availability_target"),
+    (f"Availability (today {ui.fmt_percent(result.availability_now)})",
+     ui.fmt_percent(result.availability_target), "availability_target"),
 ]  # fmt: skip
 for column, (label, value, key) in zip(row2, second_row, strict=True):
     column.metric(label, value)
@@ -568,20 +573,23 @@ with left:
         roi_report.cash_flow_figure(analysis), width="stretch", key="roi.cash_flow_chart"
     )
 with right:
+    table = result.table()
     st.dataframe(
-        result.table(),
+        table[["year", "cash_flow", "present_value", "cumulative_present_value"]].round(2),
         hide_index=True,
         width="stretch",
         column_config={
             "year": st.column_config.NumberColumn("Year"),
             "cash_flow": st.column_config.NumberColumn("Cash flow", format="localized"),
-            "discount_factor": st.column_config.NumberColumn("Discount factor", format="%.6f"),
             "present_value": st.column_config.NumberColumn("Present value", format="localized"),
-            "cumulative": st.column_config.NumberColumn("Cumulative", format="localized"),
             "cumulative_present_value": st.column_config.NumberColumn(
                 "Cumulative, discounted", format="localized"
             ),
         },
+    )
+    st.caption(
+        f"Present value = cash flow × (1 + {result.inputs['discount_rate']:g})^−year. "
+        "The exports also hold the discount factors and the undiscounted cumulative."
     )
 
 st.subheader(f"What matters most: each input moved by ±{scenario.swing:.0%}")
@@ -590,18 +598,18 @@ with left:
     st.plotly_chart(roi_report.tornado_figure(analysis), width="stretch", key="roi.tornado")
 with right:
     st.markdown("**Break-even values** — where the NPV is exactly zero, others as they are")
+    breaks = pd.DataFrame(
+        [
+            {"input": b.label, "now": round(b.base, 2),
+             "break-even": round(b.value, 2) if b.value is not None else math.nan,
+             "why none": b.reason or ""}
+            for b in analysis.break_even.values()
+        ]
+    )  # fmt: skip
+    if not breaks["why none"].any():
+        breaks = breaks.drop(columns="why none")
     st.dataframe(
-        pd.DataFrame(
-            [
-                {
-                    "input": b.label,
-                    "now": b.base,
-                    "break-even": b.value if b.value is not None else math.nan,
-                    "note": b.reason or "",
-                }
-                for b in analysis.break_even.values()
-            ]
-        ),  # fmt: skip
+        breaks,
         hide_index=True,
         width="stretch",
         column_config={
@@ -622,7 +630,7 @@ with right:
     st.metric("P50 (median)", ui.fmt_money(sim.p50, currency))
     ui.explain(explained["p50"], key="roi.explain.p50")
     st.metric("P90 (optimistic)", ui.fmt_money(sim.p90, currency))
-    varied = ", ".join(ftmath.ROI_INPUTS[k].lower() for k in sim.uncertain) or "none"
+    varied = "; ".join(ftmath.ROI_INPUTS[k] for k in sim.uncertain) or "none"
     st.caption(f"Uncertain inputs: {varied}.")
 
 # --- export -------------------------------------------------------------------------------------
