@@ -468,13 +468,20 @@ inputs["hours_per_year"] = ui.hours_per_year()
 
 uncertain: dict[str, tuple[float, float, float]] = {}
 uncertainty_problem = None
+held = []
 for name, row in edited.iterrows():
     if not bool(row["vary"]):
         continue
     if pd.isna(row["low"]) or pd.isna(row["high"]):
         uncertainty_problem = f"give a low and a high for {row['input'].lower()}"
         continue
-    uncertain[str(name)] = (float(row["low"]), inputs[str(name)], float(row["high"]))
+    low, likely, high = float(row["low"]), inputs[str(name)], float(row["high"])
+    if low <= high and not low <= likely <= high:
+        held.append(
+            f"{row['input']}: {likely:,.6g} is outside its range {low:,.6g} to {high:,.6g}"
+        )
+        continue
+    uncertain[str(name)] = (low, likely, high)
 
 scenario = ftmath.RoiScenario(
     inputs=inputs,
@@ -513,6 +520,12 @@ if analysis is None:
     st.error(problem, icon=":material/error:")
     st.stop()
 
+if held:
+    st.warning(
+        "The Monte Carlo holds these inputs at their value, since the value lies outside the "
+        "range given for it: " + "; ".join(held) + ". Widen the range or untick it.",
+        icon=":material/warning:",
+    )
 text = scenario_json(scenario)
 result, sim = analysis.result, analysis.simulation
 explained = {**result.explain(), **sim.explain()}
