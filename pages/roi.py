@@ -477,9 +477,7 @@ for name, row in edited.iterrows():
         continue
     low, likely, high = float(row["low"]), inputs[str(name)], float(row["high"])
     if low <= high and not low <= likely <= high:
-        held.append(
-            f"{row['input']}: {likely:,.6g} is outside its range {low:,.6g} to {high:,.6g}"
-        )
+        held.append(f"{row['input']}: {likely:,.6g} is outside its range {low:,.6g} to {high:,.6g}")
         continue
     uncertain[str(name)] = (low, likely, high)
 

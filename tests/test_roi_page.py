@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 import ftmath
 import ui
 from ftmath import roi_report
-from tests.apptest import APP, messages, metric_values, open_page
+from tests.apptest import messages, metric_values, open_page
 
 PAGE = "pages/roi.py"
 WORKED = dict(
