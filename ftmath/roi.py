@@ -495,14 +495,15 @@ def _npv_sign(growth: float, flows: np.ndarray) -> float:
     return float(np.sum(_scaled_terms(growth, flows)))
 
 
-_IRR_GROWTH = (math.log(1e-9), math.log1p(MAX_IRR))
+_IRR_GROWTH = (math.log(1e-6), math.log1p(MAX_IRR))
 
 
 def _irr(flows: np.ndarray) -> float | None:
     """IRR of a conventional cash flow (one outflow, then inflows): unique, above -1.
 
     Solved for ``g = log(1 + IRR)``, so rates near -100 % keep their relative precision.
-    ``None`` when the IRR exceeds :data:`MAX_IRR` or is within 1e-9 of -1 (-100 %).
+    ``None`` when the IRR exceeds :data:`MAX_IRR` or is within 1e-6 of -1 (-100 %), where a
+    float rate no longer holds ``1 + IRR`` precisely.
     """
     low, high = _IRR_GROWTH
     if _npv_sign(high, flows) > 0.0 or _npv_sign(low, flows) <= 0.0:
@@ -550,7 +551,7 @@ def _roi(values: Mapping[str, float]) -> RoiResult:
             )
         elif irr is None:
             reasons["irr"] = (
-                "the IRR is -100 % to within 1e-9: the benefit is negligible next to the "
+                "the IRR is -100 % to within 0.0001 %: the benefit is negligible next to the "
                 "up-front cost"
             )
     elif capex == 0.0:
