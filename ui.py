@@ -18,6 +18,24 @@ import streamlit as st
 
 import ftmath
 
+
+def ensure_app_frame() -> None:
+    """Make sure `app.py` frames this page: call it first thing in every page file.
+
+    Streamlit keeps a legacy mode for apps with a ``pages/`` folder: until some session has run
+    ``st.navigation``, a request for a sub-page URL (a shared link such as ``/topology?t=...``
+    on a fresh server, and every rerun under AppTest) runs that page file on its own, without
+    ``app.py``'s page config, sidebar and navigation. Leaving that mode and rerunning lets
+    ``app.py`` run first. (``PagesManager.uses_pages_directory`` is the flag ``st.navigation``
+    itself clears.)
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 ROOT = Path(__file__).resolve().parent
 EXAMPLES = ROOT / "examples"
 
@@ -52,6 +70,20 @@ PAGES: list[PageSpec] = [
         ":material/account_tree:",
         "Design",
         "Build a system from real components and see its availability in nines.",
+    ),
+    PageSpec(
+        "pages/correlation.py",
+        "Correlation",
+        ":material/hub:",
+        "Measure",
+        "Upload a fault log: which faults move together, which one leads, and is it chance.",
+    ),
+    PageSpec(
+        "pages/incidents.py",
+        "Incidents & SLO",
+        ":material/report:",
+        "Measure",
+        "Upload an outage log: measured MTBF, MTTR, availability, SLO compliance and error budget.",
     ),
     PageSpec(
         "pages/roi.py",
@@ -159,14 +191,14 @@ def fmt_duration(hours: float) -> str:
         return "0 s" if seconds == 0 else f"{seconds * 1e3:.2g} ms"
     if seconds < 60:
         return f"{seconds:.3g} s"
-    minutes, sec = divmod(round(seconds), 60)
-    if minutes < 60:
+    if seconds < 3600:
+        minutes, sec = divmod(round(seconds), 60)
         return f"{minutes} min {sec} s" if sec else f"{minutes} min"
-    whole_hours, minutes = divmod(minutes, 60)
-    if whole_hours < 48:
+    if seconds < 48 * 3600:
+        whole_hours, minutes = divmod(round(seconds / 60), 60)
         return f"{whole_hours} h {minutes} min" if minutes else f"{whole_hours} h"
-    days, whole_hours = divmod(whole_hours, 24)
-    if days < 365:
+    if hours < 2 * 365 * 24:
+        days, whole_hours = divmod(round(hours), 24)
         return f"{days} d {whole_hours} h" if whole_hours else f"{days} d"
     return f"{hours / 8760:.3g} years"
 
@@ -293,12 +325,14 @@ def received_components() -> dict[str, dict[str, Any]]:
 # --- "How is this computed?" ------------------------------------------------------------------
 
 
-def explain(explanation: ftmath.Explanation, *, key: str) -> None:
+def explain(
+    explanation: ftmath.Explanation, *, key: str, label: str = "How is this computed?"
+) -> None:
     """A small "How is this computed?" control that opens the explanation of one number.
 
     The text comes from ``ftmath`` (a result's ``explain()``), so it matches the code.
     """
-    with st.popover("How is this computed?", icon=":material/function:", key=key):
+    with st.popover(label, icon=":material/function:", key=key):
         st.markdown(f"**{explanation.quantity}**")
         if explanation.value is None:
             st.warning(na(explanation.unavailable_reason or "cannot be computed"))
@@ -309,5 +343,3 @@ def explain(explanation: ftmath.Explanation, *, key: str) -> None:
             st.markdown(f"*Convention.* {explanation.convention}")
         if explanation.reference:
             st.markdown(f"*Source.* {explanation.reference}")
-        for note in explanation.notes:
-            st.caption(note)

@@ -109,4 +109,42 @@ def cases() -> list[Case]:
             max_seconds=0.5,
             repeat=5,
         ),
+        *_page_rerun_cases(),
+    ]
+
+
+def _page_rerun_cases() -> list[Case]:
+    """A Topology page rerun after a widget change, the script's own time under AppTest."""
+    from itertools import count
+
+    from tests.apptest import open_page
+
+    topology = open_page("pages/topology.py")
+    home = open_page("pages/home.py")
+    fresh = count(2)
+
+    def change_replicas() -> None:
+        # A new replica count each time, so the evaluation is never a cache hit.
+        key = f"topology.tiers.{topology.session_state['topology.version']}"
+        topology.session_state[key] = {
+            "edited_rows": {1: {"replicas": next(fresh)}},
+            "added_rows": [],
+            "deleted_rows": [],
+        }
+        topology.run()
+        assert not topology.exception
+
+    def rerun_home() -> None:
+        home.run()
+
+    return [
+        Case(
+            name="Topology page rerun after a replica change (AppTest)",
+            subject=change_replicas,
+            baseline_name="Start page rerun (AppTest)",
+            baseline=rerun_home,
+            budget="< 0.3 s",
+            max_seconds=0.3,
+            repeat=9,
+        )
     ]

@@ -11,8 +11,43 @@ from ftmath.catalog import (
     read_drive_survival,
     read_sla_commitments,
 )
+
+# correlation
+from ftmath.correlation import (
+    Cascades,
+    Coincidence,
+    CorrelationResult,
+    LagResult,
+    cascades,
+    coincidence_table,
+    coincidences,
+    correlate,
+    cross_correlation,
+    parse_bin,
+)
+from ftmath.diagram import to_dot
 from ftmath.errors import ComputationLimitError, InputError
-from ftmath.explain import Explanation, latex_number
+
+# events (correlation)
+from ftmath.events import (
+    NO_TYPE,
+    read_columns,
+    read_events,
+    refine_types,
+    select_events,
+    type_summary,
+)
+from ftmath.explain import Explanation, latex_number, latex_text
+from ftmath.incidents import (
+    IncidentStats,
+    cause_labels,
+    cause_summary,
+    filter_incidents,
+    incident_columns,
+    incident_statistics,
+    merge_outages,
+    read_incidents,
+)
 from ftmath.reliability import (
     HOURS_PER_YEAR,
     Downtime,
@@ -52,22 +87,28 @@ from ftmath.roi_report import (
     scenario_from_json,
 )
 from ftmath.roi_uncertainty import RoiSimulation, simulate_roi
+from ftmath.slo import SloReport, incident_report_markdown, slo_report
 from ftmath.targets import downtime_budget
+
+# times (correlation; shared with incidents)
+from ftmath.timeparse import check_timezone, parse_times
 from ftmath.topology import (
     Component,
-    Tier,
     Topology,
     TopologyResult,
+    evaluate,
+    load_document,
+    parse_topology,
+)
+from ftmath.topology_editing import (
+    Tier,
     components_from_table,
     components_table,
     document_from_tiers,
     document_from_token,
-    evaluate,
-    parse_topology,
     replica_what_if,
     share_token,
     tiers_from_document,
-    to_dot,
 )
 
 __all__ = [
@@ -77,12 +118,43 @@ __all__ = [
     "example_web_service",
     "read_drive_survival",
     "read_sla_commitments",
+    # correlation
+    "Cascades",
+    "Coincidence",
+    "CorrelationResult",
+    "LagResult",
+    "cascades",
+    "coincidence_table",
+    "coincidences",
+    "correlate",
+    "cross_correlation",
+    "parse_bin",
+    # events (correlation)
+    "NO_TYPE",
+    "read_columns",
+    "read_events",
+    "refine_types",
+    "select_events",
+    "type_summary",
+    # times (correlation; shared with incidents)
+    "check_timezone",
+    "parse_times",
     # errors
     "ComputationLimitError",
     "InputError",
     # explanations
     "Explanation",
     "latex_number",
+    "latex_text",
+    # incidents
+    "IncidentStats",
+    "cause_labels",
+    "cause_summary",
+    "filter_incidents",
+    "incident_columns",
+    "incident_statistics",
+    "merge_outages",
+    "read_incidents",
     # reliability
     "HOURS_PER_YEAR",
     "Downtime",
@@ -119,6 +191,10 @@ __all__ = [
     "roi_sensitivity",
     "scenario_from_json",
     "simulate_roi",
+    # slo
+    "SloReport",
+    "incident_report_markdown",
+    "slo_report",
     # targets
     "downtime_budget",
     # topology
@@ -131,6 +207,7 @@ __all__ = [
     "document_from_tiers",
     "document_from_token",
     "evaluate",
+    "load_document",
     "parse_topology",
     "replica_what_if",
     "share_token",

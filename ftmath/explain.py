@@ -12,13 +12,31 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Explanation", "latex_number"]
+__all__ = ["Explanation", "latex_number", "latex_text"]
 
 _SAFE_FUNCTIONS: dict[str, Any] = {
     name: getattr(math, name)
     for name in ("exp", "expm1", "log", "log10", "log1p", "sqrt", "comb", "prod", "fsum")
 }
-_SAFE_FUNCTIONS.update({"min": min, "max": max, "sum": sum, "abs": abs, "range": range})
+
+
+def _at_least(k: int, probabilities: list[float]) -> float:
+    """P(at least k of independent events happen), by summing over subsets (small n only)."""
+    from itertools import combinations
+
+    n = len(probabilities)
+    total = 0.0
+    for working in range(k, n + 1):
+        for chosen in combinations(range(n), working):
+            total += math.prod(
+                probabilities[i] if i in chosen else 1 - probabilities[i] for i in range(n)
+            )
+    return total
+
+
+_SAFE_FUNCTIONS.update(
+    {"min": min, "max": max, "sum": sum, "abs": abs, "range": range, "at_least": _at_least}
+)
 
 
 @dataclass(frozen=True)
@@ -87,7 +105,8 @@ class Explanation:
         if not self.expression:
             raise ValueError(f"{self.quantity}: no closed-form expression to recompute")
         names = {key.replace(" ", "_"): value for key, value in self.inputs.items()}
-        return float(eval(self.expression, {"__builtins__": {}, **_SAFE_FUNCTIONS}, names))  # noqa: S307
+        scope = {"__builtins__": {}, **_SAFE_FUNCTIONS, **names}  # one scope: generators see it
+        return float(eval(self.expression, scope))  # noqa: S307
 
     def to_markdown(self) -> str:
         """The explanation as Markdown (formulas in ``$$`` blocks), for exported reports.
@@ -140,3 +159,39 @@ def latex_number(value: float, digits: int = 6) -> str:
         mantissa, exponent = text.split("e")
         return f"{mantissa} \\times 10^{{{int(exponent)}}}"
     return text
+
+
+_LATEX_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "_": r"\_",
+    "^": r"\^{}",
+    "#": r"\#",
+    "$": r"\$",
+    "%": r"\%",
+    "&": r"\&",
+    "~": r"\~{}",
+}
+
+
+def latex_text(text: str) -> str:
+    r"""User text made safe inside a LaTeX formula, as upright text.
+
+    Parameters
+    ----------
+    text : str
+        A name (a component, a label).
+
+    Returns
+    -------
+    str
+        ``\text{...}`` with LaTeX's special characters escaped.
+
+    Examples
+    --------
+    >>> latex_text("db_primary #1")
+    '\\text{db\\_primary \\#1}'
+    """
+    escaped = "".join(_LATEX_SPECIAL.get(c, c) for c in str(text))
+    return rf"\text{{{escaped}}}"

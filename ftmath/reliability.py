@@ -468,4 +468,5 @@ def k_of_n_tails(k: int, r: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.n
     each keeps its precision however close to 0 or 1 the other is.
     """
     pmf = count_pmf(r, q)
-    return pmf[k:].sum(axis=0), pmf[:k].sum(axis=0)
+    # Each tail is a sum of non-negative terms; rounding can carry it a hair above 1.
+    return np.minimum(pmf[k:].sum(axis=0), 1.0), np.minimum(pmf[:k].sum(axis=0), 1.0)

@@ -18,10 +18,8 @@ References
 
 from __future__ import annotations
 
-import base64
 import json
 import math
-import zlib
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -32,28 +30,25 @@ import numpy as np
 import pandas as pd
 
 from ftmath.errors import ComputationLimitError, InputError
+from ftmath.explain import Explanation, latex_number, latex_text
 from ftmath.reliability import HOURS_PER_YEAR, Downtime, count_pmf, downtime, k_of_n_tails, nines
 
 __all__ = [
-    "COMPONENT_TABLE_COLUMNS",
+    "MAX_COPIES",
+    "MAX_SHARED",
     "Component",
-    "Tier",
     "Topology",
     "TopologyResult",
-    "components_from_table",
-    "components_table",
-    "document_from_tiers",
-    "document_from_token",
     "evaluate",
+    "load_document",
     "parse_topology",
-    "replica_what_if",
-    "share_token",
-    "tiers_from_document",
-    "to_dot",
 ]
 
 MAX_SHARED = 24
 """Most shared components that may overlap at one block (2**24 joint states)."""
+
+MAX_COPIES = 10_000
+"""Most independent copies one block may hold."""
 
 _DOCUMENT_KEYS = {"name", "description", "components", "system", "mission_hours"}
 _VALUE_KEYS = ("availability", "reliability", "unavailability", "mtbf_hours")
@@ -163,7 +158,7 @@ def parse_topology(document: Mapping[str, Any] | str | bytes) -> Topology:
     >>> topo.shared
     ('a',)
     """
-    doc = _load_json(document)
+    doc = load_document(document)
     unknown = sorted(set(doc) - _DOCUMENT_KEYS)
     if unknown:
         raise InputError(
@@ -202,7 +197,29 @@ def parse_topology(document: Mapping[str, Any] | str | bytes) -> Topology:
     )
 
 
-def _load_json(document: Mapping[str, Any] | str | bytes) -> dict[str, Any]:
+def load_document(document: Mapping[str, Any] | str | bytes) -> dict[str, Any]:
+    """Read a topology document from JSON text or bytes (or copy a mapping), unvalidated.
+
+    Parameters
+    ----------
+    document : dict, str or bytes
+        The document; bytes are UTF-8 (a BOM is fine).
+
+    Returns
+    -------
+    dict
+        The document as a dict; `parse_topology` validates it.
+
+    Raises
+    ------
+    InputError
+        For text that is empty, not UTF-8, not JSON, or not a JSON object.
+
+    Examples
+    --------
+    >>> load_document('{"system": "a"}')
+    {'system': 'a'}
+    """
     if isinstance(document, (bytes, bytearray)):
         try:
             document = bytes(document).decode("utf-8-sig")
@@ -349,8 +366,8 @@ def _count(value: Any, where: str) -> int:
         raise InputError(f"`{where}` is missing: how many copies")
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
         raise InputError(f"`{where}` must be a whole number >= 1, got {value!r}")
-    if value > 10_000:
-        raise InputError(f"`{where}` must be at most 10000 copies, got {value}")
+    if value > MAX_COPIES:
+        raise InputError(f"`{where}` must be at most {MAX_COPIES} copies, got {value}")
     return int(value)
 
 
@@ -430,11 +447,44 @@ class TopologyResult:
     hours_per_year: float
     importance: pd.DataFrame
     components: pd.DataFrame
+    topology: Topology | None = field(default=None, repr=False, compare=False)
 
     @property
     def downtime(self) -> Downtime:
         """Expected downtime per year, month, week and day."""
         return downtime(self.unreliability, hours_per_year=self.hours_per_year)
+
+    @property
+    def below_precision(self) -> bool:
+        """True when the unreliability underflowed: positive, but below about 1e-308.
+
+        Every component used can fail, so the system can too; a 0 here means the true value is
+        smaller than double precision can hold (more than about 308 nines).
+        """
+        if self.unreliability > 0.0:
+            return False
+        used = self.components[self.components["used"]]
+        return bool(len(used)) and bool((used["unreliability"] > 0.0).all())
+
+    def explain(self) -> dict[str, Explanation]:
+        r"""How the headline numbers are computed, with this topology's values.
+
+        Returns
+        -------
+        dict of str to Explanation
+            ``"availability"``, ``"nines"`` and ``"downtime"``.
+
+        Examples
+        --------
+        >>> doc = {"components": {"a": {"availability": 0.9}, "b": {"availability": 0.8}},
+        ...        "system": {"series": ["a", "b"]}}
+        >>> e = evaluate(doc).explain()["availability"]
+        >>> print(e.substituted)
+        A = 0.9 \cdot 0.8
+        >>> round(e.recompute(), 12)
+        0.72
+        """
+        return _explain_result(self)
 
 
 def evaluate(
@@ -508,6 +558,7 @@ def evaluate(
         hours_per_year=year,
         importance=table,
         components=_component_table(topology),
+        topology=topology,
     )
 
 
@@ -870,455 +921,134 @@ def _walk(node: _Node) -> Iterable[_Node]:
         yield from _walk(child)
 
 
-# --- tiers: the guided builder's shape ---------------------------------------------------------
+# --- explanations --------------------------------------------------------------------------------
+
+_MAX_FORMULA_BLOCKS = 24  # larger structures are described rather than written out
+_MAX_PIVOTS = 4  # shared components expanded by pivotal decomposition in the expression
 
 
-@dataclass(frozen=True)
-class Tier:
-    """One tier of a series-of-tiers system: ``n`` replicas of a component, ``k`` must work."""
-
-    component: str
-    n: int = 1
-    k: int = 1
-
-
-def tiers_from_document(document: Mapping[str, Any]) -> list[Tier] | None:
-    """Read a document as tiers in series, or ``None`` if it has another shape.
-
-    Parameters
-    ----------
-    document : dict
-        A topology document.
-
-    Returns
-    -------
-    list of Tier or None
-        One tier per element of the top-level series; ``None`` when the system is not a series
-        of tiers (one component, or ``n`` copies of one component, per tier, each used once).
-
-    Examples
-    --------
-    >>> tiers_from_document({"components": {"a": {"availability": 0.9}},
-    ...                      "system": {"series": [{"k_of_n": {"k": 2, "n": 3, "of": "a"}}]}})
-    [Tier(component='a', n=3, k=2)]
-    """
-    system = document.get("system")
-    items = system["series"] if isinstance(system, Mapping) and "series" in system else [system]
-    if not isinstance(items, list):
-        items = [system]
-    tiers: list[Tier] = []
-    for item in items:
-        tier = _as_tier(item)
-        if tier is None:
-            return None
-        tiers.append(tier)
-    names = [t.component for t in tiers]
-    return tiers if len(set(names)) == len(names) else None
-
-
-def _as_tier(item: Any) -> Tier | None:
-    if isinstance(item, str):
-        return Tier(item)
-    if not isinstance(item, Mapping) or len(item) != 1:
-        return None
-    ((kind, body),) = item.items()
-    if not isinstance(body, Mapping) or not isinstance(body.get("of"), str):
-        return None
-    n = body.get("n")
-    if not isinstance(n, int) or isinstance(n, bool):
-        return None
-    if kind == "parallel":
-        return Tier(body["of"], n=n, k=1)
-    if kind == "series":
-        return Tier(body["of"], n=n, k=n)
-    if kind == "k_of_n" and isinstance(body.get("k"), int):
-        return Tier(body["of"], n=n, k=body["k"])
-    return None
-
-
-def document_from_tiers(
-    name: str,
-    components: Mapping[str, Mapping[str, Any]],
-    tiers: Iterable[Tier],
-    *,
-    mission_hours: float | None = None,
-) -> dict[str, Any]:
-    """Build a topology document from tiers in series.
-
-    Parameters
-    ----------
-    name : str
-        The document's name.
-    components : dict
-        The ``components`` section (name to figures).
-    tiers : iterable of Tier
-        The tiers, in series, in order.
-    mission_hours : float, optional
-        Document-level mission time.
-
-    Returns
-    -------
-    dict
-        A document in the format `evaluate` reads.
-
-    Examples
-    --------
-    >>> doc = document_from_tiers("x", {"a": {"availability": 0.9}}, [Tier("a", n=2)])
-    >>> doc["system"]
-    {'series': [{'parallel': {'n': 2, 'of': 'a'}}]}
-    """
-    blocks: list[Any] = []
-    for tier in tiers:
-        if tier.n == 1:
-            blocks.append(tier.component)
-        elif tier.k == 1:
-            blocks.append({"parallel": {"n": tier.n, "of": tier.component}})
-        else:
-            blocks.append({"k_of_n": {"k": tier.k, "n": tier.n, "of": tier.component}})
-    document: dict[str, Any] = {
-        "name": name,
-        "components": {key: dict(value) for key, value in components.items()},
-        "system": {"series": blocks},
-    }
-    if mission_hours is not None:
-        document["mission_hours"] = mission_hours
-    return document
-
-
-def replica_what_if(
-    document: Mapping[str, Any], *, max_extra: int = 4, hours_per_year: float = HOURS_PER_YEAR
-) -> pd.DataFrame:
-    """Nines of the system as each tier's replica count changes, the others held.
-
-    Parameters
-    ----------
-    document : dict
-        A series-of-tiers document (see `tiers_from_document`).
-    max_extra : int, optional
-        How many replicas beyond the current count to try (default 4); counts go from ``k``
-        (no spare) to ``n + max_extra``.
-    hours_per_year : float, optional
-        Year length for the downtime column.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``tier``, ``replicas``, ``k``, ``current`` (bool), ``unreliability``, ``nines``
-        and ``downtime_hours_per_year``.
-
-    Raises
-    ------
-    InputError
-        When the document is not a series of tiers.
-
-    Examples
-    --------
-    >>> doc = document_from_tiers("x", {"a": {"availability": 0.9}}, [Tier("a")])
-    >>> replica_what_if(doc, max_extra=2)[["replicas", "nines"]].to_numpy().tolist()
-    [[1.0, 1.0], [2.0, 2.0], [3.0, 3.0]]
-    """
-    tiers = tiers_from_document(document)
-    if tiers is None:
-        raise InputError(
-            "the what-if needs a system of tiers in series (each tier n copies of one component)"
-        )
-    rows = []
-    for index, tier in enumerate(tiers):
-        for n in range(tier.k, tier.n + max_extra + 1):
-            trial = list(tiers)
-            trial[index] = Tier(tier.component, n=n, k=tier.k)
-            doc = document_from_tiers(
-                document.get("name", ""),
-                document["components"],
-                trial,
-                mission_hours=document.get("mission_hours"),
-            )
-            result = evaluate(doc, hours_per_year=hours_per_year, importance=False)
-            rows.append(
-                {
-                    "tier": tier.component,
-                    "replicas": n,
-                    "k": tier.k,
-                    "current": n == tier.n,
-                    "unreliability": result.unreliability,
-                    "nines": result.nines,
-                    "downtime_hours_per_year": result.downtime_hours_per_year,
-                }
-            )
-    return pd.DataFrame(rows)
-
-
-# --- drawing -------------------------------------------------------------------------------------
-
-
-def to_dot(topology: Mapping[str, Any] | Topology, *, max_drawn_copies: int = 4) -> str:
-    """A Graphviz DOT reliability block diagram of a topology, left to right.
-
-    Parameters
-    ----------
-    topology : dict or Topology
-        A topology document or a parsed `Topology`.
-    max_drawn_copies : int, optional
-        Copies blocks with more than this many copies are drawn as one box marked ``x n``.
-
-    Returns
-    -------
-    str
-        DOT source: components as boxes (shared ones dashed, in every place they appear),
-        parallel and k-of-n blocks as split and join points (a join is labelled ``k/n``).
-
-    Examples
-    --------
-    >>> print(to_dot({"components": {"a": {"availability": 0.9}}, "system": "a"}))
-    ... # doctest: +ELLIPSIS
-    digraph topology {
-    ...
-    """
-    topo = topology if isinstance(topology, Topology) else parse_topology(topology)
-    lines = [
-        "digraph topology {",
-        '  graph [rankdir=LR, nodesep=0.25, ranksep=0.35, fontname="Helvetica"];',
-        '  node [shape=box, style="rounded,filled", fillcolor="#eef4ff", fontname="Helvetica", '
-        "fontsize=11];",
-        '  edge [arrowhead=none, color="#57606a"];',
-        '  in [shape=circle, label="in", width=0.35, fillcolor="#ffffff"];',
-        '  out [shape=circle, label="out", width=0.35, fillcolor="#ffffff"];',
-    ]
-    counter = [0]
-
-    def new_id() -> str:
-        counter[0] += 1
-        return f"n{counter[0]}"
-
-    def box(name: str, extra: str = "") -> str:
-        ident = new_id()
-        c = topo.components[name]
-        label = _dot_escape(f"{name}{extra}\\n{_short_probability(c.reliability)}")
-        style = (
-            ', style="rounded,dashed,filled", fillcolor="#fff4e5"' if name in topo.shared else ""
-        )
-        lines.append(f'  {ident} [label="{label}"{style}];')
-        return ident
-
-    def point(label: str = "") -> str:
-        ident = new_id()
-        if label:
-            lines.append(
-                f'  {ident} [shape=circle, label="{label}", width=0.3, fontsize=9, '
-                'fillcolor="#ffffff"];'
-            )
-        else:
-            lines.append(f"  {ident} [shape=point, width=0.08];")
-        return ident
-
-    def draw(node: _Node) -> tuple[str, str]:
-        if node.kind == "leaf":
-            ident = box(node.name)
-            return ident, ident
-        if node.kind == "copies" and (node.n > max_drawn_copies or node.n == 1):
-            ident = box(
-                node.name, f" ×{node.n}" + (f" ({node.k} of {node.n})" if node.k > 1 else "")
-            )
-            return ident, ident
-        if node.kind == "copies":
-            members = [(box(node.name, f" #{i + 1}"),) * 2 for i in range(node.n)]
-            return fan(members, node.k, node.n, series=node.k == node.n)
-        parts = [draw(child) for child in node.children]
-        if node.kind == "series":
-            for (_, left), (right, _) in zip(parts, parts[1:], strict=False):
-                lines.append(f"  {left} -> {right};")
-            return parts[0][0], parts[-1][1]
-        k = 1 if node.kind == "parallel" else node.k
-        return fan(parts, k, len(parts), series=False)
-
-    def fan(parts: list[tuple[str, str]], k: int, n: int, *, series: bool) -> tuple[str, str]:
-        if series:
-            for (_, left), (right, _) in zip(parts, parts[1:], strict=False):
-                lines.append(f"  {left} -> {right};")
-            return parts[0][0], parts[-1][1]
-        split, join = point(), point(f"{k}/{n}" if k > 1 else "")
-        for entry, exit_ in parts:
-            lines.append(f"  {split} -> {entry};")
-            lines.append(f"  {exit_} -> {join};")
-        return split, join
-
-    entry, exit_ = draw(topo.root)
-    lines.append(f"  in -> {entry};")
-    lines.append(f"  {exit_} -> out;")
-    lines.append("}")
-    return "\n".join(lines)
-
-
-def _short_probability(r: float) -> str:
-    if r >= 0.9 and r < 1.0:
-        return f"{r:.{min(12, max(3, int(-math.log10(1.0 - r)) + 2))}f}".rstrip("0")
-    return f"{r:.4g}"
-
-
-def _dot_escape(text: str) -> str:
-    return (
-        text.replace("\\n", "\x00").replace("\\", "\\\\").replace('"', '\\"').replace("\x00", "\\n")
+def _explain_result(result: TopologyResult) -> dict[str, Explanation]:
+    topo = result.topology
+    q, year = result.unreliability, result.hours_per_year
+    reference = (
+        "Rausand & Høyland, System Reliability Theory, 2nd ed. (Wiley, 2004), sec. 4.6 "
+        "(series, parallel and k-out-of-n structures; pivotal decomposition)"
     )
-
-
-# --- sharing -------------------------------------------------------------------------------------
-
-
-def share_token(document: Mapping[str, Any]) -> str:
-    """A compact, URL-safe token that carries a topology document (zlib + base64url).
-
-    Parameters
-    ----------
-    document : dict
-        A topology document.
-
-    Returns
-    -------
-    str
-        Text safe to put in a URL query parameter; `document_from_token` reverses it.
-
-    Examples
-    --------
-    >>> doc = {"components": {"a": {"availability": 0.9}}, "system": "a"}
-    >>> document_from_token(share_token(doc)) == doc
-    True
-    """
-    raw = json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode()
-    return base64.urlsafe_b64encode(zlib.compress(raw, 9)).decode().rstrip("=")
-
-
-def document_from_token(token: str) -> dict[str, Any]:
-    """The topology document a `share_token` carries.
-
-    Parameters
-    ----------
-    token : str
-        The token from a shared URL.
-
-    Returns
-    -------
-    dict
-        The document (not yet validated: pass it to `parse_topology` or `evaluate`).
-
-    Raises
-    ------
-    InputError
-        When the token is damaged (cut short when copied, for example).
-
-    Examples
-    --------
-    >>> document_from_token("not-a-token")
-    Traceback (most recent call last):
-    ...
-    ftmath.errors.InputError: the shared link does not carry a readable topology ...
-    """
-    try:
-        padded = token + "=" * (-len(token) % 4)
-        raw = zlib.decompress(base64.urlsafe_b64decode(padded.encode()), bufsize=1 << 16)
-        if len(raw) > 5_000_000:
-            raise ValueError("too large")
-        return _load_json(raw)
-    except (ValueError, zlib.error, InputError):
-        raise InputError(
-            "the shared link does not carry a readable topology (was it cut short when copied?)"
-        ) from None
-
-
-# --- the components as a table (for editing) ---------------------------------------------------
-
-COMPONENT_TABLE_COLUMNS = [
-    "component",
-    "availability",
-    "unavailability",
-    "mtbf_hours",
-    "mttr_hours",
-    "note",
-]
-
-
-def components_table(document: Mapping[str, Any]) -> pd.DataFrame:
-    """The ``components`` section of a document as a table, one row per component.
-
-    Parameters
-    ----------
-    document : dict
-        A topology document.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``component``, ``availability``, ``unavailability``, ``mtbf_hours``,
-        ``mttr_hours`` and ``note``; a figure the component does not give is NaN.
-        ``reliability`` is shown as ``availability``.
-
-    Examples
-    --------
-    >>> table = components_table({"components": {"db": {"mtbf_hours": 100, "mttr_hours": 5}}})
-    >>> table[["component", "mtbf_hours", "mttr_hours"]].to_numpy().tolist()
-    [['db', 100.0, 5.0]]
-    """
-    rows = []
-    for name, spec in dict(document.get("components") or {}).items():
-        spec = spec if isinstance(spec, Mapping) else {}
-        value = spec.get("availability", spec.get("reliability"))
-        rows.append(
-            {
-                "component": name,
-                "availability": value,
-                "unavailability": spec.get("unavailability"),
-                "mtbf_hours": spec.get("mtbf_hours"),
-                "mttr_hours": spec.get("mttr_hours"),
-                "note": spec.get("note", "") or "",
-            }
+    nines_e = Explanation(
+        quantity="Nines",
+        value=result.nines if math.isfinite(result.nines) else None,
+        formula=r"n = -\log_{10}(1 - A)",
+        substituted=rf"n = -\log_{{10}}({latex_number(q)})",
+        inputs={"Q": q},
+        expression="-log10(Q)",
+        convention="1 - A is computed directly from the components' unavailabilities, never "
+        "by subtracting a rounded A; a value within 1e-9 of a whole number is shown as it.",
+        reference='Common usage ("number of nines"); see e.g. Bauer & Adams, Reliability and '
+        "Availability of Cloud Computing (Wiley, 2012), sec. 2.1",
+        unavailable_reason=None if q > 0 else "the system cannot fail in this model",
+    )
+    downtime_e = Explanation(
+        quantity="Downtime per year",
+        value=result.downtime_hours_per_year,
+        formula=r"D = (1 - A) \times T_{\text{year}}",
+        substituted=rf"D = {latex_number(q)} \times {latex_number(year)}\ \text{{h}}",
+        inputs={"Q": q, "T": year},
+        expression="Q * T",
+        convention=f"A year of {year:g} hours; a month is a twelfth of it, a week 168 hours.",
+        reference="IEC 60050-192 (expected down time over an interval)",
+        unit="h",
+    )
+    if topo is None:
+        return {"nines": nines_e, "downtime": downtime_e}
+    symbols = {name: f"x{i}" for i, name in enumerate(topo.used)}
+    blocks = sum(1 for _ in _walk(topo.root))
+    if blocks <= _MAX_FORMULA_BLOCKS:
+        formula = "A = " + _latex(topo.root, topo, symbolic=True)
+        substituted = "A = " + _latex(topo.root, topo, symbolic=False)
+    else:
+        formula = r"A = \Phi(A_1, \dots, A_n)"
+        substituted = rf"A = \Phi(\dots) \text{{ over {len(topo.used)} components}}"
+    shared = [s for s in topo.shared if s in symbols]
+    expression = ""
+    if blocks <= _MAX_FORMULA_BLOCKS and len(shared) <= _MAX_PIVOTS:
+        expression = _pivoted_expression(topo, symbols, shared)
+    convention = (
+        "Components fail independently; a component named in several places is one component "
+        "(counted once, by conditioning on its state), while n copies are independent."
+    )
+    if shared:
+        convention += (
+            " Shared here: " + ", ".join(shared) + ". With shared components the structure is "
+            "evaluated by pivotal decomposition, A = A_s A(s up) + (1 - A_s) A(s down)."
         )
-    frame = pd.DataFrame(rows, columns=COMPONENT_TABLE_COLUMNS)
-    for column in COMPONENT_TABLE_COLUMNS[1:5]:
-        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
-    frame["note"] = frame["note"].astype(object)
-    return frame
+    availability_e = Explanation(
+        quantity="System availability",
+        value=result.reliability,
+        formula=formula,
+        substituted=substituted,
+        inputs={symbols[n]: topo.components[n].reliability for n in topo.used},
+        expression=expression,
+        convention=convention,
+        reference=reference,
+        notes=tuple(
+            f"{symbols[n]} = {latex_number(topo.components[n].reliability, 12)}: {n} "
+            f"({topo.components[n].basis})"
+            for n in topo.used
+        ),
+    )
+    return {"availability": availability_e, "nines": nines_e, "downtime": downtime_e}
 
 
-def components_from_table(table: pd.DataFrame) -> dict[str, dict[str, Any]]:
-    """The ``components`` section of a document from an edited table.
+def _latex(node: _Node, topo: Topology, *, symbolic: bool) -> str:
+    def value(name: str) -> str:
+        if symbolic:
+            return rf"A_{{{latex_text(name)}}}"
+        return latex_number(topo.components[name].reliability, 10)
 
-    Parameters
-    ----------
-    table : pandas.DataFrame
-        Rows as `components_table` makes them. Rows with no name and no figures are skipped.
+    if node.kind == "leaf":
+        return value(node.name)
+    if node.kind == "copies":
+        a = value(node.name)
+        if node.k == 1:
+            return rf"\left[1 - (1 - {a})^{{{node.n}}}\right]"
+        if node.k == node.n:
+            return rf"{a}^{{{node.n}}}"
+        return (
+            rf"\sum_{{i={node.k}}}^{{{node.n}}} \binom{{{node.n}}}{{i}} {a}^{{i}} "
+            rf"(1 - {a})^{{{node.n}-i}}"
+        )
+    parts = [_latex(child, topo, symbolic=symbolic) for child in node.children]
+    if node.kind == "series":
+        return r" \cdot ".join(parts)
+    if node.kind == "parallel":
+        return r"\left[1 - " + "".join(rf"(1 - {p})" for p in parts) + r"\right]"
+    return rf"P_{{\geq {node.k}}}\left({', '.join(parts)}\right)"
 
-    Returns
-    -------
-    dict
-        Component name to figures, ready for a document.
 
-    Raises
-    ------
-    InputError
-        For a row with figures but no name, or a name used twice (the message names the row).
+def _expression(node: _Node, symbols: Mapping[str, str], fixed: Mapping[str, str]) -> str:
+    if node.kind == "leaf":
+        return fixed.get(node.name, symbols[node.name])
+    if node.kind == "copies":
+        a, n, k = symbols[node.name], node.n, node.k
+        return f"sum(comb({n}, i) * {a}**i * (1 - {a})**({n} - i) for i in range({k}, {n + 1}))"
+    parts = [_expression(child, symbols, fixed) for child in node.children]
+    if node.kind == "series":
+        return "(" + " * ".join(f"({p})" for p in parts) + ")"
+    if node.kind == "parallel":
+        return "(1 - " + " * ".join(f"(1 - ({p}))" for p in parts) + ")"
+    return f"at_least({node.k}, [{', '.join(parts)}])"
 
-    Examples
-    --------
-    >>> table = pd.DataFrame({"component": ["db"], "availability": [0.999]})
-    >>> components_from_table(table)
-    {'db': {'availability': 0.999}}
-    """
-    components: dict[str, dict[str, Any]] = {}
-    for position, (_, row) in enumerate(table.iterrows(), start=1):
-        raw_name = row.get("component")
-        name = "" if raw_name is None or pd.isna(raw_name) else str(raw_name).strip()
-        figures: dict[str, Any] = {}
-        for column in COMPONENT_TABLE_COLUMNS[1:5]:
-            value = row.get(column)
-            if value is not None and not pd.isna(value):
-                figures[column] = float(value)
-        note = row.get("note")
-        if isinstance(note, str) and note.strip():
-            figures["note"] = note.strip()
-        if not name:
-            if figures:
-                raise InputError(f"row {position} of the components table has figures but no name")
-            continue
-        if name in components:
-            raise InputError(f"row {position}: the component name `{name}` is used twice")
-        components[name] = figures
-    return components
+
+def _pivoted_expression(topo: Topology, symbols: Mapping[str, str], shared: list[str]) -> str:
+    """A Python expression for A, conditioning on each shared component in turn."""
+
+    def expand(remaining: list[str], fixed: dict[str, str]) -> str:
+        if not remaining:
+            return _expression(topo.root, symbols, fixed)
+        name, rest = remaining[0], remaining[1:]
+        up = expand(rest, {**fixed, name: "1"})
+        down = expand(rest, {**fixed, name: "0"})
+        a = symbols[name]
+        return f"({a} * ({up}) + (1 - {a}) * ({down}))"
+
+    return expand(shared, {})

@@ -6,6 +6,8 @@ import streamlit as st
 import ftmath
 import ui
 
+ui.ensure_app_frame()
+
 # Kinds of system and the patterns usually used for them (after the seed document's decision
 # matrix). Each pattern links to the page that models it.
 KINDS = pd.DataFrame(

@@ -11,6 +11,8 @@ import ftmath
 import ui
 from ftmath import report
 
+ui.ensure_app_frame()
+
 DOC, GOOD, VERSION, ERROR = "topology.doc", "topology.good", "topology.version", "topology.error"
 MAX_DRAWN_BOXES = 80
 
@@ -184,6 +186,7 @@ with top[1]:
 if st.session_state.get(ERROR):
     st.error(st.session_state[ERROR], icon=":material/error:")
 
+summary = st.container(border=True)  # filled once the edits below are read
 document = st.session_state[DOC]
 good = st.session_state[GOOD]
 
@@ -226,7 +229,7 @@ with builder:
         },
     )
     tiers = ftmath.tiers_from_document(document)
-    candidate: dict | None = None
+    new_tiers = tiers
     try:
         components = ftmath.components_from_table(edited_components)
         if tiers is not None:
@@ -257,23 +260,28 @@ with builder:
             rows = edited_tiers.dropna(how="all")
             if rows.isna().any().any():
                 raise ftmath.InputError("every tier needs a component, replicas and must-work")
-            candidate = ftmath.document_from_tiers(
-                document.get("name", "Topology"),
-                components,
-                [
-                    ftmath.Tier(str(r["component"]), n=int(r["replicas"]), k=int(r["must work"]))
-                    for _, r in rows.iterrows()
-                ],
-                mission_hours=document.get("mission_hours"),
-            )
+            new_tiers = [
+                ftmath.Tier(str(r["component"]), n=int(r["replicas"]), k=int(r["must work"]))
+                for _, r in rows.iterrows()
+            ]
         else:
             st.info(
                 "This topology is not a simple stack of tiers, so its structure is edited in "
                 "the **JSON document** tab. The components table above still applies.",
                 icon=":material/info:",
             )
+        # Rewrite the document only where the user changed something.
+        candidate = document
+        if tiers is not None and new_tiers != tiers:
+            candidate = ftmath.document_from_tiers(
+                document.get("name", "Topology"),
+                components,
+                new_tiers,
+                mission_hours=document.get("mission_hours"),
+            )
+        elif components != document.get("components"):
             candidate = {**document, "components": components}
-        if as_json(candidate) != as_json(document):
+        if candidate is not document:
             ftmath.parse_topology(candidate)  # validate before accepting
             st.session_state[DOC] = candidate
             st.session_state[GOOD] = candidate
@@ -364,26 +372,43 @@ result = ui.guarded(evaluated, good_json, ui.hours_per_year(), where="Evaluating
 if result is None:
     st.stop()
 
-st.subheader(good.get("name", "Topology"))
-metrics = st.columns(5)
-metrics[0].metric(
-    "Availability", ui.fmt_percent(result.reliability, unreliability=result.unreliability)
-)
-metrics[1].metric("Unavailability", f"{result.unreliability:.3g}")
-metrics[2].metric("Nines", ui.fmt_nines(result.nines))
-downtime = result.downtime
-metrics[3].metric("Downtime per year", ui.fmt_duration(downtime.per_year))
-metrics[4].metric(
-    "per month / week",
-    f"{ui.fmt_duration(downtime.per_month)} / {ui.fmt_duration(downtime.per_week)}",
-)
-shared = ", ".join(result.components.index[result.components["shared"]])
-basis = sorted(set(result.components.loc[result.components["used"], "given_as"]))
-st.caption(
-    f"Year of {ui.year_label()}; a month is a twelfth of it. Figures given as: "
-    f"{', '.join(basis)}. Components are independent except where one is shared."
-    + (f" Shared (counted once): {shared}." if result.components["shared"].any() else "")
-)
+with summary:
+    st.subheader(good.get("name", "Topology"))
+    metrics = st.columns(5)
+    metrics[0].metric(
+        "Availability",
+        ui.fmt_percent(result.reliability, unreliability=result.unreliability),
+        help=f"Unavailability {result.unreliability:.6g}",
+    )
+    metrics[1].metric(
+        "Nines",
+        "> 308" if result.below_precision else ui.fmt_nines(result.nines),
+        help="The unreliability is below 1e-308, too small for double precision."
+        if result.below_precision
+        else None,
+    )
+    downtime = result.downtime
+    metrics[2].metric("Downtime per year", ui.fmt_duration(downtime.per_year))
+    metrics[3].metric("per month", ui.fmt_duration(downtime.per_month))
+    metrics[4].metric("per week", ui.fmt_duration(downtime.per_week))
+    explained = result.explain()
+    how = st.columns(3)
+    questions = {
+        "availability": "How is the availability computed?",
+        "nines": "How are the nines computed?",
+        "downtime": "How is the downtime computed?",
+    }
+    for column, (name, question) in zip(how, questions.items(), strict=True):
+        with column:
+            ui.explain(explained[name], key=f"topology.explain.{name}", label=question)
+    shared = ", ".join(result.components.index[result.components["shared"]])
+    basis = sorted(set(result.components.loc[result.components["used"], "given_as"]))
+    st.caption(
+        f"Unavailability {result.unreliability:.3g}. "
+        f"Year of {ui.year_label()}; a month is a twelfth of it. Figures given as: "
+        f"{', '.join(basis)}. Components are independent except where one is shared."
+        + (f" Shared (counted once): {shared}." if result.components["shared"].any() else "")
+    )
 
 left, right = st.columns([3, 2])
 with left:
@@ -398,7 +423,9 @@ with left:
 with right:
     st.markdown("**Where does the next nine come from?**")
     imp = result.importance
-    if imp.empty or result.unreliability == 0.0:
+    if result.below_precision:
+        st.info(ui.na("the unreliability is below 1e-308, beyond double precision"))
+    elif imp.empty or result.unreliability == 0.0:
         st.info(ui.na("the system cannot fail in this model, so no component can improve it"))
     else:
         gain = imp["rrw"].map(lambda x: math.log10(x) if x > 0 else float("nan"))

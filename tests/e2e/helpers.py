@@ -34,3 +34,30 @@ def metric(page: Page, label: str) -> str:
 def no_exception(page: Page) -> None:
     """No Python exception (traceback box) is on the page."""
     expect(page.locator("[data-testid='stException']")).to_have_count(0)
+
+
+def edit_grid_cell(page: Page, grid_index: int, row: int, column: int, text: str) -> None:
+    """Type ``text`` into a cell of the ``grid_index``-th data editor and press Enter.
+
+    ``row`` counts data rows from 0; ``column`` counts visible columns from 0. The grid is a
+    canvas (Glide Data Grid): cells are found by position (35 px rows under a 35 px header,
+    columns of equal width, as in a stretched grid of a few columns), after the grid's
+    accessibility cells show it has rendered.
+    """
+    grid = page.locator("[data-testid='stDataFrame']").nth(grid_index)
+    grid.scroll_into_view_if_needed()
+    grid.locator(f"[data-testid='glide-cell-{column + 1}-{row}']").wait_for(state="attached")
+    page.wait_for_timeout(500)
+    box = grid.bounding_box()
+    assert box is not None
+    count = grid.locator("[role='columnheader']").count()  # the row marker is not counted
+    marker = 33.0  # width of the row-marker column
+    width = (box["width"] - marker) / count  # columns of a stretched grid share the width
+    x = box["x"] + marker + width * (column + 0.5)
+    y = box["y"] + 35 * (row + 1) + 17
+    page.mouse.click(x, y)
+    page.mouse.dblclick(x, y)
+    page.wait_for_timeout(200)
+    page.keyboard.type(text)
+    page.keyboard.press("Enter")
+    wait_for_app(page)

@@ -1,0 +1,155 @@
+"""AppTest: the Topology page with its examples, edits, bad documents and hand-offs."""
+
+import json
+
+from tests.apptest import messages, metric_values, open_page
+
+
+def tiers_key(at) -> str:  # noqa: ANN001
+    return f"topology.tiers.{at.session_state['topology.version']}"
+
+
+def test_opens_on_the_web_service_example() -> None:
+    at = open_page("pages/topology.py")
+    assert not at.exception
+    values = metric_values(at)
+    # LB 0.9999 x 2-of-3 of 0.999 x storage 0.999 (SLA commitments): 2.96 nines.
+    assert values["Nines"] == "2.96"
+    assert values["Availability"] == "99.890 %"
+
+
+def test_more_replicas_of_a_tier_raise_the_nines() -> None:
+    at = open_page("pages/topology.py")
+    at.session_state[tiers_key(at)] = {
+        "edited_rows": {2: {"replicas": 2}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    assert not at.exception
+    # Storage now 1 - 0.001**2: LB 0.9999 x 0.999997 x 0.999999 -> 3.98 nines.
+    assert metric_values(at)["Nines"] == "3.98"
+
+
+def test_how_is_this_computed_shows_the_formula_with_the_values() -> None:
+    at = open_page("pages/topology.py")
+    # The popover's content is rendered with the page; the formula has the SLA figures in it.
+    formulas = [element.value for element in at.get("latex")]
+    assert any("0.9999" in f and "0.999" in f and "binom" in f for f in formulas), formulas
+    assert any(r"\log_{10}" in f for f in formulas)
+
+
+def test_every_example_evaluates() -> None:
+    at = open_page("pages/topology.py")
+    for choice in at.selectbox(key="topology.example").options:
+        at.selectbox(key="topology.example").select(choice).run()
+        assert not at.exception, choice
+        assert not messages(at), (choice, messages(at))
+        assert metric_values(at)["Nines"] != ""
+
+
+def test_a_broken_document_shows_an_error_and_keeps_the_last_result() -> None:
+    at = open_page("pages/topology.py")
+    before = metric_values(at)
+    key = f"topology.json.{at.session_state['topology.version']}"
+    at.text_area(key=key).input('{"components": {"a": {"availability": 1.5}}, "system": "a"}')
+    at.button(key="topology.apply").click().run()
+    assert not at.exception
+    assert any("`components.a.availability` must be between 0 and 1" in m for m in messages(at))
+    assert metric_values(at) == before
+
+
+def test_a_valid_document_replaces_the_topology() -> None:
+    at = open_page("pages/topology.py")
+    doc = {
+        "name": "Pair",
+        "components": {"db": {"availability": 0.99}},
+        "system": {"parallel": {"n": 2, "of": "db"}},
+    }
+    key = f"topology.json.{at.session_state['topology.version']}"
+    at.text_area(key=key).input(json.dumps(doc))
+    at.button(key="topology.apply").click().run()
+    assert not at.exception
+    assert metric_values(at)["Nines"] == "4.00"
+
+
+def test_a_bad_value_in_the_components_table_is_reported() -> None:
+    at = open_page("pages/topology.py")
+    before = metric_values(at)
+    key = f"topology.components.{at.session_state['topology.version']}"
+    at.session_state[key] = {
+        "edited_rows": {0: {"unavailability": 0.5}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    assert not at.exception
+    assert any("exactly one of" in m for m in messages(at))
+    assert metric_values(at) == before
+
+
+def test_a_component_sent_from_another_page_can_be_added() -> None:
+    at = open_page("pages/topology.py")
+    at.session_state["handoff.components"] = {
+        "cache": {"availability": 0.9, "source": "test", "block": {"k": 1, "n": 2}}
+    }
+    at.run()
+    at.button(key="topology.add_offered.cache").click().run()
+    assert not at.exception
+    assert "cache" in at.session_state["topology.good"]["components"]
+    # A parallel pair of 0.9 (0.99) in series with the example (0.998897):
+    # 1 - 0.99 x 0.998897 = 0.011092, 1.95 nines.
+    assert metric_values(at)["Nines"] == "1.95"
+
+
+def test_a_shared_link_restores_the_topology() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    import ftmath
+    from tests.apptest import APP
+
+    doc = {"name": "Linked", "components": {"x": {"availability": 0.999}}, "system": "x"}
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["t"] = ftmath.share_token(doc)
+    at.run()
+    at.switch_page("pages/topology.py").run()
+    assert not at.exception
+    assert metric_values(at)["Nines"] == "3.00"
+
+
+def apply_document(doc: dict):  # noqa: ANN201
+    at = open_page("pages/topology.py")
+    key = f"topology.json.{at.session_state['topology.version']}"
+    at.text_area(key=key).input(json.dumps(doc))
+    at.button(key="topology.apply").click().run()
+    assert not at.exception
+    return at
+
+
+def test_a_perfect_system_says_so_instead_of_showing_infinity() -> None:
+    at = apply_document({"components": {"a": {"availability": 1.0}}, "system": "a"})
+    assert metric_values(at)["Nines"] == "∞ (cannot fail in this model)"
+    assert any("cannot fail" in i.value for i in at.info)
+    assert not messages(at)
+
+
+def test_an_unreliability_below_double_precision_is_not_called_perfect() -> None:
+    at = apply_document(
+        {
+            "components": {"a": {"unavailability": 1e-200}},
+            "system": {"parallel": {"n": 3, "of": "a"}},
+        }
+    )
+    assert metric_values(at)["Nines"] == "> 308"
+    assert any("below 1e-308" in i.value for i in at.info)
+
+
+def test_ten_thousand_copies_evaluate_with_a_what_if() -> None:
+    at = apply_document(
+        {
+            "components": {"a": {"availability": 0.5}},
+            "system": {"k_of_n": {"k": 5000, "n": 10000, "of": "a"}},
+        }
+    )
+    assert metric_values(at)["Nines"] == "0.30"  # P(Bin(10000, 0.5) >= 5000) = 0.504
+    assert not messages(at)
