@@ -93,6 +93,13 @@ PAGES: list[PageSpec] = [
         "Measure",
         "Upload an outage log: measured MTBF, MTTR, availability, SLO compliance and error budget.",
     ),
+    PageSpec(
+        "pages/roi.py",
+        "ROI",
+        ":material/payments:",
+        "Decide",
+        "Is the fault-tolerance investment worth it: NPV, payback, risk, and a report to share.",
+    ),
 ]
 """Pages that work, in navigation order. Only pages listed here are registered."""
 

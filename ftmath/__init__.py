@@ -78,6 +78,29 @@ from ftmath.reliability import (
     series_unreliability,
     unavailability,
 )
+from ftmath.roi import (
+    DOWNTIME_COST_REFERENCES,
+    HOURS_RANGE,
+    MAX_MONEY,
+    ROI_INPUTS,
+    SENSITIVITY_INPUTS,
+    BreakEven,
+    DowntimeCost,
+    DowntimeCostReference,
+    RoiResult,
+    break_even,
+    downtime_cost_per_hour,
+    mtbf_mttr_from_figures,
+    roi,
+    roi_sensitivity,
+)
+from ftmath.roi_report import (
+    RoiAnalysis,
+    RoiScenario,
+    analyse_roi,
+    scenario_from_json,
+)
+from ftmath.roi_uncertainty import RoiSimulation, simulate_roi
 from ftmath.slo import SloReport, incident_report_markdown, slo_report
 from ftmath.targets import downtime_budget
 
@@ -174,6 +197,27 @@ __all__ = [
     "series",
     "series_unreliability",
     "unavailability",
+    # roi
+    "DOWNTIME_COST_REFERENCES",
+    "HOURS_RANGE",
+    "MAX_MONEY",
+    "ROI_INPUTS",
+    "SENSITIVITY_INPUTS",
+    "BreakEven",
+    "DowntimeCost",
+    "DowntimeCostReference",
+    "RoiAnalysis",
+    "RoiResult",
+    "RoiScenario",
+    "RoiSimulation",
+    "analyse_roi",
+    "break_even",
+    "downtime_cost_per_hour",
+    "mtbf_mttr_from_figures",
+    "roi",
+    "roi_sensitivity",
+    "scenario_from_json",
+    "simulate_roi",
     # slo
     "SloReport",
     "incident_report_markdown",

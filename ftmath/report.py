@@ -18,12 +18,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ftmath.errors import InputError
+
 __all__ = [
+    "REPORT_BLOCK_KINDS",
     "csv_bytes",
     "escape_markdown",
+    "html_report",
     "json_bytes",
     "markdown_table",
     "neutralise_cell",
+    "xlsx_bytes",
 ]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -195,3 +200,195 @@ def json_bytes(document: Any) -> bytes:
     """
     plain = json.loads(json.dumps(document, default=_json_default))
     return json.dumps(_finite(plain), indent=2, ensure_ascii=False, allow_nan=False).encode()
+
+
+# --- spreadsheets and HTML reports ------------------------------------------------------------
+
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _sheet_title(name: str, taken: set[str]) -> str:
+    title = _SHEET_FORBIDDEN.sub("_", str(name)).strip("'") or "Sheet"
+    title = title[:31]
+    candidate, n = title, 2
+    while candidate.lower() in taken:
+        suffix = f" ({n})"
+        candidate, n = title[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(candidate.lower())
+    return candidate
+
+
+def _xlsx_value(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, pd.Timestamp):
+        return value.tz_convert(None).to_pydatetime() if value.tzinfo else value.to_pydatetime()
+    if value is pd.NaT or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return neutralise_cell(_XML_ILLEGAL.sub("", str(value)))
+
+
+def xlsx_bytes(sheets: Mapping[str, pd.DataFrame], *, index: bool = False) -> bytes:
+    r"""Tables as an Excel workbook, one sheet each, text cells neutralised.
+
+    Parameters
+    ----------
+    sheets : mapping of str to pandas.DataFrame
+        Sheet name -> table, in order. Names are made valid for Excel (at most 31 characters,
+        none of ``[ ] : * ? / \``, unique).
+    index : bool, optional
+        Write each table's index as its first column.
+
+    Returns
+    -------
+    bytes
+        The ``.xlsx`` file (Office Open XML). Numbers stay numbers (NaN and infinities become
+        empty cells); text is written as text, never as a formula, and text starting with
+        ``= + - @`` gets a leading apostrophe; characters XML cannot hold are dropped. Header
+        rows are bold and frozen.
+
+    Examples
+    --------
+    >>> import io, openpyxl
+    >>> data = xlsx_bytes({"Inputs": pd.DataFrame({"name": ["=1+1"], "x": [-2.5]})})
+    >>> sheet = openpyxl.load_workbook(io.BytesIO(data))["Inputs"]
+    >>> sheet["A2"].value, sheet["A2"].data_type, sheet["B2"].value
+    ("'=1+1", 's', -2.5)
+    """
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    taken: set[str] = set()
+    for name, frame in sheets.items():
+        sheet = workbook.create_sheet(_sheet_title(name, taken))
+        table = frame.reset_index() if index else frame
+        header = [_xlsx_value(str(c)) for c in table.columns]
+        sheet.append(header)
+        for row in table.itertuples(index=False):
+            sheet.append([_xlsx_value(v) for v in row])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # text, never a formula
+        for i, column in enumerate(table.columns, start=1):
+            values = [str(column), *(str(v) for v in table.iloc[:200, i - 1])]
+            width = min(60, max(8, max(len(v) for v in values) + 2))
+            sheet.column_dimensions[get_column_letter(i)].width = width
+        sheet.freeze_panes = "A2"
+    if not workbook.sheetnames:
+        workbook.create_sheet("Empty")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+_REPORT_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:1100px;
+margin:2rem auto;padding:0 1rem;color:#1f2328;line-height:1.45}
+h1{font-size:1.7rem;margin-bottom:.2rem}h2{font-size:1.25rem;margin-top:2rem;
+border-bottom:1px solid #d0d7de;padding-bottom:.2rem}
+table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}
+th,td{border:1px solid #d0d7de;padding:.25rem .6rem;text-align:right}
+th:first-child,td:first-child{text-align:left}th{background:#f6f8fa}
+dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}
+dl.facts dt{font-weight:600}dl.facts dd{margin:0}.muted{color:#656d76;font-size:.85rem}
+@media print{.plotly-graph-div{break-inside:avoid}}
+"""
+
+REPORT_BLOCK_KINDS = ("heading", "paragraph", "facts", "table", "figure")
+"""The kinds of block :func:`html_report` accepts."""
+
+
+def _html_table(frame: pd.DataFrame) -> str:
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+
+    def cell(value: Any) -> str:
+        if isinstance(value, (float, np.floating)) and not math.isfinite(value):
+            return "n/a"
+        return html.escape(str(value))
+
+    body = "".join(
+        "<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>"
+        for row in frame.itertuples(index=False)
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def html_report(title: str, blocks: list[tuple[str, Any]], *, footer: str = "") -> bytes:
+    r"""A self-contained HTML report: headings, text, tables and interactive charts.
+
+    Parameters
+    ----------
+    title : str
+        The report's title (escaped).
+    blocks : list of (kind, content)
+        In order: ``("heading", text)``, ``("paragraph", text)``, ``("facts", {label:
+        value})``, ``("table", DataFrame)`` (cells formatted by the caller) or ``("figure",
+        plotly_figure)``. All text is escaped.
+    footer : str, optional
+        A closing line (escaped).
+
+    Returns
+    -------
+    bytes
+        UTF-8 HTML that opens offline: plotly.js is inlined once, before the first chart
+        (about 4.6 MB), and nothing is fetched from the network.
+
+    Examples
+    --------
+    >>> page = html_report("A <b>test</b>", [("paragraph", "x < y & z")]).decode()
+    >>> "<title>A &lt;b&gt;test&lt;/b&gt;</title>" in page, "x &lt; y &amp; z" in page
+    (True, True)
+    """
+    parts: list[str] = []
+    plotly_included = False
+    for i, block in enumerate(blocks):
+        if not isinstance(block, tuple) or len(block) != 2 or block[0] not in REPORT_BLOCK_KINDS:
+            raise InputError(
+                f"`blocks[{i}]` must be a (kind, content) pair with kind one of "
+                f"{', '.join(REPORT_BLOCK_KINDS)}"
+            )
+        kind, content = block
+        if kind == "heading":
+            parts.append(f"<h2>{html.escape(str(content))}</h2>")
+        elif kind == "paragraph":
+            parts.append(f"<p>{html.escape(str(content))}</p>")
+        elif kind == "facts":
+            items = "".join(
+                f"<dt>{html.escape(str(k))}</dt><dd>{html.escape(str(v))}</dd>"
+                for k, v in dict(content).items()
+            )
+            parts.append(f'<dl class="facts">{items}</dl>')
+        elif kind == "table":
+            parts.append(_html_table(content))
+        else:
+            parts.append(
+                content.to_html(
+                    full_html=False,
+                    include_plotlyjs=not plotly_included,
+                    config={"displaylogo": False, "responsive": True},
+                )
+            )
+            plotly_included = True
+    closing = f'<p class="muted">{html.escape(footer)}</p>' if footer else ""
+    document = (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(title)}</title><style>{_REPORT_CSS}</style></head><body>"
+        f"<h1>{html.escape(title)}</h1>{''.join(parts)}{closing}</body></html>\n"
+    )
+    return document.encode("utf-8")

@@ -1,0 +1,683 @@
+"""ROI: is the fault-tolerance investment worth it, and a summary for whoever decides."""
+
+import dataclasses
+import json
+import math
+
+import pandas as pd
+import streamlit as st
+
+import ftmath
+import ui
+from ftmath import roi_report
+
+ERROR, NOTICE, VERSION = "roi.error", "roi.notice", "roi.version"
+UNCERTAINTY = "roi.uncertainty"
+
+# The example the page opens with: a checkout service losing 10,000 an hour of outage, that
+# fails every ~3 weeks for 4 hours; a standby region and automated fail-over make failures
+# rarer and shorter (the worked example of issue 7). The ranges say what is uncertain: the
+# cost of an hour, how often it really fails today, what the new design achieves, and the
+# capex (projects overrun).
+EXAMPLE = ftmath.RoiScenario(
+    inputs={
+        "cost_per_hour": 10_000.0,
+        "mtbf_hours_now": 500.0,
+        "mttr_hours_now": 4.0,
+        "mtbf_hours_target": 2_000.0,
+        "mttr_hours_target": 2.0,
+        "capex": 150_000.0,
+        "opex_per_year": 20_000.0,
+        "cost_per_incident": 0.0,
+        "years": 3,
+        "discount_rate": 0.08,
+    },
+    uncertain={
+        "cost_per_hour": (1_000.0, 10_000.0, 20_000.0),
+        "mtbf_hours_now": (300.0, 500.0, 1_500.0),
+        "mtbf_hours_target": (600.0, 2_000.0, 3_000.0),
+        "mttr_hours_target": (1.0, 2.0, 4.0),
+        "capex": (120_000.0, 150_000.0, 400_000.0),
+    },
+    name="Checkout service: standby region with automated fail-over",
+    currency="$",
+)
+
+# widget key -> (roi input, factor from the widget's unit to the input's)
+NUMBERS = {
+    "roi.mtbf_now": ("mtbf_hours_now", 1.0),
+    "roi.mttr_now": ("mttr_hours_now", 1.0),
+    "roi.mtbf_target": ("mtbf_hours_target", 1.0),
+    "roi.mttr_target": ("mttr_hours_target", 1.0),
+    "roi.cost_per_hour": ("cost_per_hour", 1.0),
+    "roi.cost_per_incident": ("cost_per_incident", 1.0),
+    "roi.capex": ("capex", 1.0),
+    "roi.opex": ("opex_per_year", 1.0),
+    "roi.years": ("years", 1.0),
+    "roi.discount_pct": ("discount_rate", 0.01),
+}
+DRAW_CHOICES = [10_000, 100_000, 1_000_000]
+SWING_CHOICES = [0.1, 0.2, 0.3, 0.5]
+MAX_MONEY, (MIN_HOURS, MAX_HOURS) = ftmath.MAX_MONEY, ftmath.HOURS_RANGE
+
+
+# --- cached computation -------------------------------------------------------------------------
+
+
+def scenario_json(scenario: ftmath.RoiScenario) -> str:
+    return json.dumps(dataclasses.asdict(scenario), sort_keys=True)
+
+
+def scenario_of(text: str) -> ftmath.RoiScenario:
+    data = json.loads(text)
+    data["uncertain"] = {k: tuple(v) for k, v in data["uncertain"].items()}
+    return ftmath.RoiScenario(**data)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def analysed(text: str) -> ftmath.RoiAnalysis:
+    return ftmath.analyse_roi(scenario_of(text))
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def export(text: str, kind: str) -> bytes:
+    builders = {
+        "csv": roi_report.roi_csv,
+        "json": roi_report.roi_json,
+        "md": roi_report.roi_markdown,
+        "xlsx": roi_report.roi_xlsx,
+        "html": roi_report.roi_html,
+    }
+    return builders[kind](analysed(text))
+
+
+# --- state ------------------------------------------------------------------------------------
+
+
+def uncertainty_frame(scenario: ftmath.RoiScenario) -> pd.DataFrame:
+    rows = []
+    for name in ftmath.SENSITIVITY_INPUTS:
+        low, _, high = scenario.uncertain.get(name, (None, None, None))
+        rows.append(
+            {"input": ftmath.ROI_INPUTS[name], "vary": name in scenario.uncertain,
+             "low": low, "high": high}
+        )  # fmt: skip
+    return pd.DataFrame(rows, index=list(ftmath.SENSITIVITY_INPUTS))
+
+
+def apply_scenario(scenario: ftmath.RoiScenario, *, set_year: bool = True) -> None:
+    """Put a whole scenario on the page (the example, or an imported file).
+
+    ``set_year`` moves the sidebar's year length to the scenario's; only a callback may (the
+    sidebar widget already exists when the page script runs).
+    """
+    for key, (name, factor) in NUMBERS.items():
+        value = scenario.inputs[name] / factor
+        st.session_state[key] = int(value) if name == "years" else float(value)
+    st.session_state["roi.name"] = scenario.name
+    st.session_state["roi.currency"] = scenario.currency
+    st.session_state["roi.notes"] = scenario.notes
+    st.session_state["roi.draws"] = (
+        scenario.draws if scenario.draws in DRAW_CHOICES else DRAW_CHOICES[1]
+    )
+    st.session_state["roi.seed"] = int(scenario.seed)
+    st.session_state["roi.poisson"] = scenario.poisson
+    st.session_state["roi.repair"] = scenario.repair
+    st.session_state["roi.swing"] = (
+        scenario.swing if scenario.swing in SWING_CHOICES else SWING_CHOICES[1]
+    )
+    st.session_state[UNCERTAINTY] = uncertainty_frame(scenario)
+    st.session_state[VERSION] = st.session_state.get(VERSION, 0) + 1
+    year = scenario.inputs.get("hours_per_year", ftmath.HOURS_PER_YEAR)
+    if not set_year or year == ui.hours_per_year():
+        return
+    labels = [label for label, hours in ui.YEAR_CHOICES.items() if hours == year]
+    if labels:
+        st.session_state["sidebar.year"] = labels[0]
+    else:
+        st.session_state[NOTICE] = (
+            f"The file uses a year of {year:g} h; this page uses the sidebar's year length."
+        )
+
+
+def init_state() -> None:
+    if UNCERTAINTY in st.session_state:
+        return
+    apply_scenario(EXAMPLE, set_year=False)
+    st.session_state[VERSION] = 0
+    st.session_state[ERROR] = None
+
+
+def on_import() -> None:
+    uploaded = st.session_state.get("roi.import")
+    if uploaded is None:
+        return
+    try:
+        scenario = ftmath.scenario_from_json(uploaded.getvalue())
+    except ftmath.InputError as error:
+        st.session_state[ERROR] = f"{uploaded.name} was not imported: {error}"
+        return
+    st.session_state[ERROR] = None
+    st.session_state[NOTICE] = f"Imported {uploaded.name}."
+    apply_scenario(scenario)
+
+
+def on_example() -> None:
+    st.session_state[ERROR] = None
+    apply_scenario(EXAMPLE)
+
+
+def on_use_component(which: str) -> None:
+    name = st.session_state.get(f"roi.from_{which}")
+    figures = ui.received_components().get(name or "")
+    if figures is None:
+        return
+    try:
+        mtbf, mttr = ftmath.mtbf_mttr_from_figures(
+            figures, mttr_hours=st.session_state[f"roi.mttr_{which}"]
+        )
+        for value in (mtbf, mttr):
+            if not MIN_HOURS <= value <= MAX_HOURS:
+                raise ftmath.InputError(f"{value:g} h is outside what this page accepts")
+    except ftmath.InputError as error:
+        st.session_state[ERROR] = f"{name} could not be used: {error}"
+        return
+    st.session_state[f"roi.mtbf_{which}"] = float(mtbf)
+    st.session_state[f"roi.mttr_{which}"] = float(mttr)
+    st.session_state[ERROR] = None
+    st.session_state[NOTICE] = (
+        f"{name} ({figures.get('source', 'another page')}): MTBF {mtbf:,.2f} h, MTTR {mttr:,.2f} h."
+    )
+
+
+def on_use_downtime_cost(value: float) -> None:
+    st.session_state["roi.cost_per_hour"] = float(value)
+
+
+# --- formatting ---------------------------------------------------------------------------------
+
+
+def fmt_years(years: float | None, reason: str | None) -> str:
+    if years is None:
+        return ui.na(reason or "not defined")
+    if years == 0:
+        return "immediately"
+    if years < 1:
+        return f"{years * 12:.1f} months"
+    return f"{years:.2f} years"
+
+
+def fmt_ratio(value: float | None, reason: str | None) -> str:
+    if value is None:
+        return ui.na(reason or "not defined")
+    return f"{value * 100:,.1f} %"
+
+
+# --- page ---------------------------------------------------------------------------------------
+
+init_state()
+version = st.session_state[VERSION]
+
+st.title("ROI")
+st.markdown(
+    "Is the fault-tolerance investment worth it? Give today's MTBF and MTTR, what the "
+    "investment would make them, and what it costs: the page answers with the avoided "
+    "downtime cost, **NPV**, **IRR**, **payback** and **ROI**, how sensitive that is to each "
+    "input, and how likely it is to pay in a Monte Carlo of uncertain inputs and random "
+    "failures. Export the case for whoever signs the cheque."
+)
+
+top = st.columns([3, 1, 2])
+top[0].text_input(
+    "Name of the case", key="roi.name", max_chars=200, help="Shown on the exported reports."
+)
+top[1].text_input("Currency", key="roi.currency", max_chars=8)
+with top[2]:
+    st.file_uploader(
+        "Import a case (JSON exported from this page)",
+        type=["json"],
+        key="roi.import",
+        on_change=on_import,
+        help="Restores every input, the uncertainty ranges and the Monte Carlo settings. "
+        f"Files up to {st.get_option('server.maxUploadSize')} MB.",
+    )
+    st.button("Reset to the example", key="roi.reset", on_click=on_example, icon=":material/undo:")
+
+if st.session_state.get(ERROR):
+    st.error(st.session_state[ERROR], icon=":material/error:")
+if st.session_state.get(NOTICE):
+    st.info(st.session_state.pop(NOTICE), icon=":material/info:")
+
+currency = st.session_state.get("roi.currency") or ""
+offered = ui.received_components()
+
+today, target, money = st.columns(3)
+for column, which, title in ((today, "now", "Today"), (target, "target", "With the investment")):
+    with column:
+        st.subheader(title)
+        if offered:
+            st.selectbox(
+                "Take MTBF / MTTR from another page",
+                list(offered),
+                key=f"roi.from_{which}",
+                help="Components sent by the Incidents & SLO, Topology or Redundancy pages. "
+                "An availability alone is paired with the MTTR below.",
+            )
+            st.button("Use it", key=f"roi.use_{which}", on_click=on_use_component, args=(which,))
+        st.number_input(
+            "MTBF (h)",
+            min_value=MIN_HOURS,
+            max_value=MAX_HOURS,
+            step=100.0,
+            format="%.2f",
+            key=f"roi.mtbf_{which}",
+            bind="query-params",
+            help="Mean up time between failures, in hours.",
+        )
+        st.number_input(
+            "MTTR (h)",
+            min_value=MIN_HOURS,
+            max_value=MAX_HOURS,
+            step=0.5,
+            format="%.2f",
+            key=f"roi.mttr_{which}",
+            bind="query-params",
+            help="Mean time to repair (detect, fix, recover), in hours.",
+        )
+        if not offered:
+            st.caption(
+                "The Incidents & SLO, Topology and Redundancy pages can send measured figures here."
+            )
+
+with money:
+    st.subheader("Money")
+    st.number_input(
+        f"Cost of an hour of downtime ({currency})",
+        min_value=0.0,
+        max_value=MAX_MONEY,
+        step=1_000.0,
+        format="%.2f",
+        key="roi.cost_per_hour",
+        bind="query-params",
+        help="Not sure? Use the estimator below.",
+    )
+    st.number_input(
+        f"Fixed cost per incident ({currency})",
+        min_value=0.0,
+        max_value=MAX_MONEY,
+        step=100.0,
+        format="%.2f",
+        key="roi.cost_per_incident",
+        bind="query-params",
+        help="Call-outs, credits or penalties owed per failure, whatever its length.",
+    )
+    st.number_input(
+        f"Up-front cost, capex ({currency})",
+        min_value=0.0,
+        max_value=MAX_MONEY,
+        step=10_000.0,
+        format="%.2f",
+        key="roi.capex",
+        bind="query-params",
+        help="Paid once, at the start (year 0).",
+    )
+    st.number_input(
+        f"Operating cost per year, opex ({currency})",
+        min_value=0.0,
+        max_value=MAX_MONEY,
+        step=1_000.0,
+        format="%.2f",
+        key="roi.opex",
+        bind="query-params",
+        help="The investment's running cost, paid each year. Counted once: in the yearly flows.",
+    )
+    cols = st.columns(2)
+    cols[0].number_input(
+        "Horizon (years)", min_value=1, max_value=100, step=1, key="roi.years", bind="query-params"
+    )
+    cols[1].number_input(
+        "Discount rate (% a year)",
+        min_value=-50.0,
+        max_value=1000.0,
+        step=0.5,
+        format="%.2f",
+        key="roi.discount_pct",
+        bind="query-params",
+        help="Your organisation's cost of capital or hurdle rate.",
+    )
+
+with st.expander("Not sure what an hour of downtime costs? Build it from its parts"):
+    st.caption(
+        "Lost revenue × the share an outage actually loses + idle staff × their loaded hourly "
+        "rate + SLA penalties or credits per hour. Penalties per incident go into the fixed "
+        "cost per incident."
+    )
+    parts = st.columns(5)
+    revenue = parts[0].number_input(
+        f"Revenue per hour ({currency})", 0.0, MAX_MONEY, 0.0, 1_000.0, key="roi.dc.revenue"
+    )
+    share = parts[1].number_input(
+        "Share lost (%)",
+        0.0,
+        100.0,
+        100.0,
+        5.0,
+        key="roi.dc.share",
+        help="Customers who come back later are not lost revenue.",
+    )
+    staff = parts[2].number_input("Staff idled", 0.0, 1e9, 0.0, 1.0, key="roi.dc.staff")
+    rate = parts[3].number_input(
+        f"Loaded rate per hour ({currency})", 0.0, MAX_MONEY, 0.0, 10.0, key="roi.dc.rate"
+    )
+    penalty = parts[4].number_input(
+        f"SLA penalties per hour ({currency})", 0.0, MAX_MONEY, 0.0, 100.0, key="roi.dc.penalty"
+    )
+    built = ui.guarded(
+        ftmath.downtime_cost_per_hour,
+        revenue_per_hour=revenue,
+        share_affected=share / 100.0,
+        staff_idled=staff,
+        loaded_rate_per_hour=rate,
+        sla_penalty_per_hour=penalty,
+        where="Cost of downtime",
+    )
+    if built is not None:
+        cols = st.columns([2, 2, 3])
+        cols[0].metric("Cost of an hour of downtime", ui.fmt_money(built.per_hour, currency))
+        with cols[0]:
+            ui.explain(built.explain(), key="roi.explain.downtime_cost")
+        cols[1].button(
+            "Use this figure",
+            key="roi.dc.use",
+            on_click=on_use_downtime_cost,
+            args=(built.per_hour,),
+            disabled=built.per_hour <= 0,
+            icon=":material/arrow_upward:",
+        )
+    st.markdown(
+        "**Published figures, for comparison only.** They describe other organisations, "
+        "self-reported in surveys; they are never used unless you type them in."
+    )
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "figure": r.figure,
+                    "per hour (US$)": r.per_hour,
+                    "who": r.population,
+                    "source": r.source,
+                    "link": r.url,
+                }
+                for r in ftmath.DOWNTIME_COST_REFERENCES
+            ]
+        ),  # fmt: skip
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "per hour (US$)": st.column_config.NumberColumn(format="localized"),
+            "link": st.column_config.LinkColumn(display_text="open"),
+        },
+    )
+
+with st.expander("Uncertainty: low / high of the inputs you are unsure of (Monte Carlo)"):
+    st.caption(
+        "Each ticked input is drawn from a triangular distribution from its low, through its "
+        "value above (the most likely), to its high. Failures each year are Poisson; each "
+        "repair lasts an exponential time with mean MTTR. The seed makes a report "
+        "reproducible."
+    )
+    edited = st.data_editor(
+        st.session_state[UNCERTAINTY],
+        key=f"roi.uncertainty_editor.{version}",
+        hide_index=True,
+        width="stretch",
+        disabled=["input"],
+        column_config={
+            "input": st.column_config.TextColumn("Input"),
+            "vary": st.column_config.CheckboxColumn("Uncertain?"),
+            "low": st.column_config.NumberColumn("Low", format="%.4g"),
+            "high": st.column_config.NumberColumn("High", format="%.4g"),
+        },
+    )
+    settings = st.columns(4)
+    settings[0].selectbox("Draws", DRAW_CHOICES, key="roi.draws", format_func=lambda n: f"{n:,}")
+    settings[1].number_input("Seed", min_value=0, max_value=2**32 - 1, step=1, key="roi.seed")
+    settings[2].checkbox(
+        "Random (Poisson) failure counts", key="roi.poisson", help="Off: failures at their mean."
+    )
+    settings[3].radio(
+        "Repair times",
+        ["exponential", "mean"],
+        key="roi.repair",
+        horizontal=True,
+        format_func=lambda r: "random (exponential)" if r == "exponential" else "exactly MTTR",
+        disabled=not st.session_state.get("roi.poisson", True),
+    )
+    st.select_slider(
+        "Sensitivity: move each input by ±",
+        SWING_CHOICES,
+        key="roi.swing",
+        format_func=lambda s: f"{s:.0%}",
+    )
+
+# --- read the inputs -----------------------------------------------------------------------------
+
+inputs = {name: st.session_state[key] * factor for key, (name, factor) in NUMBERS.items()}
+inputs["years"] = int(st.session_state["roi.years"])
+inputs["hours_per_year"] = ui.hours_per_year()
+
+uncertain: dict[str, tuple[float, float, float]] = {}
+uncertainty_problem = None
+held = []
+for name, row in edited.iterrows():
+    if not bool(row["vary"]):
+        continue
+    if pd.isna(row["low"]) or pd.isna(row["high"]):
+        uncertainty_problem = f"give a low and a high for {row['input'].lower()}"
+        continue
+    low, likely, high = float(row["low"]), inputs[str(name)], float(row["high"])
+    if low <= high and not low <= likely <= high:
+        held.append(f"{row['input']}: {likely:,.6g} is outside its range {low:,.6g} to {high:,.6g}")
+        continue
+    uncertain[str(name)] = (low, likely, high)
+
+scenario = ftmath.RoiScenario(
+    inputs=inputs,
+    uncertain=uncertain,
+    name=st.session_state.get("roi.name") or "",
+    currency=currency,
+    notes=st.session_state.get("roi.notes") or "",
+    draws=int(st.session_state["roi.draws"]),
+    seed=int(st.session_state["roi.seed"]),
+    poisson=bool(st.session_state["roi.poisson"]),
+    repair=st.session_state["roi.repair"],
+    swing=float(st.session_state["roi.swing"]),
+)
+
+
+def attempt(candidate: ftmath.RoiScenario) -> tuple[ftmath.RoiAnalysis | None, str | None]:
+    try:
+        return analysed(scenario_json(candidate)), None
+    except ftmath.InputError as error:
+        return None, str(error)
+
+
+analysis, problem = (None, uncertainty_problem) if uncertainty_problem else attempt(scenario)
+if analysis is None and scenario.uncertain:
+    scenario = dataclasses.replace(scenario, uncertain={})
+    analysis, second = attempt(scenario)
+    if analysis is not None:
+        st.error(
+            f"Uncertainty: {problem}. Until this is fixed, the Monte Carlo below varies only "
+            "the failures.",
+            icon=":material/error:",
+        )
+    else:
+        problem = second
+if analysis is None:
+    st.error(problem, icon=":material/error:")
+    st.stop()
+
+if held:
+    st.warning(
+        "The Monte Carlo holds these inputs at their value, since the value lies outside the "
+        "range given for it: " + "; ".join(held) + ". Widen the range or untick it.",
+        icon=":material/warning:",
+    )
+text = scenario_json(scenario)
+result, sim = analysis.result, analysis.simulation
+explained = {**result.explain(), **sim.explain()}
+years = int(result.inputs["years"])
+
+# --- results -------------------------------------------------------------------------------------
+
+st.subheader("Is it worth it?")
+for warning in result.warnings:
+    st.warning(warning, icon=":material/warning:")
+
+row1 = st.columns(4)
+headline = [
+    ("NPV", ui.fmt_money(result.npv, currency), "npv"),
+    ("Payback", fmt_years(result.payback_years, result.reasons.get("payback_years")),
+     "payback_years"),
+    (f"ROI over {years} years", fmt_ratio(result.roi, result.reasons.get("roi")), "roi"),
+    ("P(NPV > 0)", f"{sim.probability_positive * 100:.1f} %", "probability_positive"),
+]  # fmt: skip
+for column, (label, value, key) in zip(row1, headline, strict=True):
+    column.metric(label, value, border=True)
+    with column:
+        ui.explain(explained[key], key=f"roi.explain.{key}")
+
+row2 = st.columns(4)
+second_row = [
+    ("IRR", fmt_ratio(result.irr, result.reasons.get("irr")), "irr"),
+    ("Discounted payback",
+     fmt_years(result.discounted_payback_years, result.reasons.get("discounted_payback_years")),
+     "discounted_payback_years"),
+    ("Annual savings (before opex)", ui.fmt_money(result.annual_savings, currency),
+     "annual_savings"),
+    (f"Availability (today {ui.fmt_percent(result.availability_now)})",
+     ui.fmt_percent(result.availability_target), "availability_target"),
+]  # fmt: skip
+for column, (label, value, key) in zip(row2, second_row, strict=True):
+    column.metric(label, value)
+    with column:
+        ui.explain(explained[key], key=f"roi.explain.{key}")
+
+st.caption(
+    f"{result.failures_per_year_now:.3g} failures and "
+    f"{ui.fmt_duration(result.downtime_hours_per_year_now)} of downtime a year today "
+    f"({ui.fmt_money(result.annual_cost_now, currency)}); "
+    f"{result.failures_per_year_target:.3g} and "
+    f"{ui.fmt_duration(result.downtime_hours_per_year_target)} with the investment "
+    f"({ui.fmt_money(result.annual_cost_target, currency)}). Cash flows at the end of each "
+    f"year, capex at year 0, discounted at {result.inputs['discount_rate']:.2%}; ROI is "
+    f"undiscounted, on the total cost of ownership {ui.fmt_money(result.tco, currency)}. "
+    f"Year of {ui.year_label()}. P(NPV > 0) from {sim.draws:,} draws (seed {sim.seed}), "
+    f"standard error {sim.probability_se * 100:.2g} percentage points."
+)
+
+st.subheader("Cash flows, year by year")
+left, right = st.columns([3, 2])
+with left:
+    st.plotly_chart(
+        roi_report.cash_flow_figure(analysis), width="stretch", key="roi.cash_flow_chart"
+    )
+with right:
+    table = result.table()
+    st.dataframe(
+        table[["year", "cash_flow", "present_value", "cumulative_present_value"]].round(2),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "year": st.column_config.NumberColumn("Year"),
+            "cash_flow": st.column_config.NumberColumn("Cash flow", format="localized"),
+            "present_value": st.column_config.NumberColumn("Present value", format="localized"),
+            "cumulative_present_value": st.column_config.NumberColumn(
+                "Cumulative, discounted", format="localized"
+            ),
+        },
+    )
+    st.caption(
+        f"Present value = cash flow × (1 + {result.inputs['discount_rate']:g})^−year. "
+        "The exports also hold the discount factors and the undiscounted cumulative."
+    )
+
+st.subheader(f"What matters most: each input moved by ±{scenario.swing:.0%}")
+left, right = st.columns([3, 2])
+with left:
+    st.plotly_chart(roi_report.tornado_figure(analysis), width="stretch", key="roi.tornado")
+with right:
+    st.markdown("**Break-even values** — where the NPV is exactly zero, others as they are")
+    breaks = pd.DataFrame(
+        [
+            {"input": b.label, "now": round(b.base, 2),
+             "break-even": round(b.value, 2) if b.value is not None else math.nan,
+             "why none": b.reason or ""}
+            for b in analysis.break_even.values()
+        ]
+    )  # fmt: skip
+    if not breaks["why none"].any():
+        breaks = breaks.drop(columns="why none")
+    st.dataframe(
+        breaks,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "now": st.column_config.NumberColumn(format="localized"),
+            "break-even": st.column_config.NumberColumn(format="localized"),
+        },
+    )
+    st.caption("Solved with scipy's brentq; a blank break-even means the NPV never crosses zero.")
+
+st.subheader("How sure is it? The NPV over uncertain inputs and random failures")
+left, right = st.columns([3, 1])
+with left:
+    st.plotly_chart(
+        roi_report.npv_distribution_figure(analysis), width="stretch", key="roi.distribution"
+    )
+with right:
+    st.metric("P10 (pessimistic)", ui.fmt_money(sim.p10, currency))
+    st.metric("P50 (median)", ui.fmt_money(sim.p50, currency))
+    ui.explain(explained["p50"], key="roi.explain.p50")
+    st.metric("P90 (optimistic)", ui.fmt_money(sim.p90, currency))
+    varied = "; ".join(ftmath.ROI_INPUTS[k] for k in sim.uncertain) or "none"
+    st.caption(f"Uncertain inputs: {varied}.")
+
+# --- export -------------------------------------------------------------------------------------
+
+st.subheader("Export for whoever decides")
+st.text_area(
+    "Notes for the report",
+    key="roi.notes",
+    max_chars=5000,
+    height=80,
+    help="Assumptions, the option compared, who estimated what.",
+)
+text = scenario_json(dataclasses.replace(scenario, notes=st.session_state.get("roi.notes") or ""))
+stem = "roi"
+cols = st.columns(5)
+downloads = [
+    ("Cash flows (CSV)", "csv", "text/csv"),
+    ("Case (JSON)", "json", "application/json"),
+    ("Summary (Markdown)", "md", "text/markdown"),
+    (
+        "Workbook (XLSX)",
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    ("Report (HTML)", "html", "text/html"),
+]
+for column, (label, kind, mime) in zip(cols, downloads, strict=True):
+    with column:
+        ui.download(
+            label,
+            lambda kind=kind: export(text, kind),
+            f"{stem}.{kind}",
+            mime,
+            key=f"roi.download_{kind}",
+        )
+st.caption(
+    "The JSON restores this page when imported above. The HTML report opens offline, charts "
+    "included. Spreadsheet cells that start with = + - @ are neutralised."
+)

@@ -1,0 +1,229 @@
+"""The ROI page in AppTest: defaults, main interactions, import, hand-off and bad input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import ftmath
+import ui
+from ftmath import roi_report
+from tests.apptest import messages, metric_values, open_page
+
+PAGE = "pages/roi.py"
+WORKED = dict(
+    cost_per_hour=10_000.0,
+    mtbf_hours_now=500.0,
+    mttr_hours_now=4.0,
+    mtbf_hours_target=2000.0,
+    mttr_hours_target=2.0,
+    capex=150_000.0,
+    opex_per_year=20_000.0,
+    years=3,
+    discount_rate=0.08,
+)
+
+
+@pytest.fixture(scope="module")
+def at():  # type: ignore[no-untyped-def]
+    return open_page(PAGE)
+
+
+def fresh():  # type: ignore[no-untyped-def]
+    return open_page(PAGE)
+
+
+def test_defaults_show_the_worked_example(at) -> None:  # type: ignore[no-untyped-def]
+    assert not at.exception
+    assert messages(at, "error") == [] and messages(at, "warning") == []
+    shown = metric_values(at)
+    assert shown["NPV"] == "$1,364,626"
+    assert shown["Payback"] == "3.1 months"  # 0.255221 years
+    assert shown["ROI over 3 years"] == "768.2 %"
+    assert shown["IRR"] == "388.5 %"
+    assert shown["Discounted payback"] == "3.3 months"
+    assert shown["Annual savings (before opex)"] == "$607,726"
+    assert shown["Availability (today 99.206 %)"] == "99.9001 %"
+    assert len(at.get("plotly_chart")) == 3
+
+
+def test_probability_matches_the_library(at) -> None:  # type: ignore[no-untyped-def]
+    scenario = at.session_state  # the page's own settings
+    sim = ftmath.simulate_roi(
+        {**WORKED, "hours_per_year": 8760.0},
+        uncertain={
+            "cost_per_hour": (1_000.0, 10_000.0, 20_000.0),
+            "mtbf_hours_now": (300.0, 500.0, 1_500.0),
+            "mtbf_hours_target": (600.0, 2_000.0, 3_000.0),
+            "mttr_hours_target": (1.0, 2.0, 4.0),
+            "capex": (120_000.0, 150_000.0, 400_000.0),
+        },
+        draws=scenario["roi.draws"],
+        seed=scenario["roi.seed"],
+    )
+    assert 0.5 < sim.probability_positive < 0.99  # the example is not a sure thing
+    assert metric_values(at)["P(NPV > 0)"] == f"{sim.probability_positive * 100:.1f} %"
+    assert metric_values(at)["P50 (median)"] == ui.fmt_money(sim.p50)
+
+
+def test_changing_the_cost_per_hour() -> None:
+    at = fresh()
+    at.number_input(key="roi.cost_per_hour").set_value(2_000.0).run()
+    expected = ftmath.roi(**{**WORKED, "cost_per_hour": 2_000.0}).npv
+    assert metric_values(at)["NPV"] == ui.fmt_money(expected)
+    assert not at.exception
+
+
+def test_a_worse_target_warns_and_says_why_there_is_no_payback() -> None:
+    at = fresh()
+    at.number_input(key="roi.mtbf_target").set_value(200.0).run()
+    warnings = messages(at, "warning")
+    assert any("shorter than today's" in w for w in warnings)
+    assert any("savings are negative" in w for w in warnings)
+    # the value left the uncertainty range given for it: held fixed, and said so
+    assert any("MTBF with the investment (h): 200 is outside its range 600 to 3,000" in w
+               for w in warnings)  # fmt: skip
+    shown = metric_values(at)
+    assert shown["Payback"].startswith("n/a — the yearly net benefit")
+    assert shown["IRR"].startswith("n/a — ")
+    assert shown["NPV"].startswith("−$")
+    assert messages(at, "error") == []
+
+
+def test_no_capex() -> None:
+    at = fresh()
+    at.number_input(key="roi.capex").set_value(0.0).run()
+    shown = metric_values(at)
+    assert shown["Payback"] == "immediately"
+    assert shown["IRR"] == "n/a — there is no up-front cost, so no rate makes the NPV zero"
+    assert not at.exception
+
+
+def test_bad_uncertainty_keeps_the_rest_of_the_page() -> None:
+    at = fresh()
+    # the cost per hour's low above its likely value (10,000)
+    at.session_state["roi.uncertainty_editor.0"] = {
+        "edited_rows": {0: {"low": 50_000.0}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    errors = messages(at, "error")
+    assert len(errors) == 1 and errors[0].startswith("Uncertainty: ")
+    assert "low <= likely <= high" in errors[0]
+    assert metric_values(at)["NPV"] == "$1,364,626"
+    assert not at.exception
+
+
+def test_a_missing_high_is_named() -> None:
+    at = fresh()
+    at.session_state["roi.uncertainty_editor.0"] = {
+        "edited_rows": {7: {"vary": True}},  # opex: ticked, with no low or high
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    errors = messages(at, "error")
+    assert errors and "give a low and a high for operating cost per year" in errors[0]
+    assert metric_values(at)["NPV"] == "$1,364,626"
+
+
+def test_import_restores_the_page() -> None:
+    at = fresh()
+    scenario = ftmath.RoiScenario(
+        {**WORKED, "capex": 300_000.0, "years": 5, "discount_rate": 0.1},
+        uncertain={"capex": (250_000.0, 300_000.0, 500_000.0)},
+        name="Imported case",
+        currency="€",
+        draws=10_000,
+        seed=99,
+    )
+    data = roi_report.roi_json(ftmath.analyse_roi(scenario))
+    at.file_uploader(key="roi.import").set_value(("case.json", data, "application/json")).run()
+    assert not at.exception
+    assert at.number_input(key="roi.capex").value == 300_000.0
+    assert at.number_input(key="roi.years").value == 5
+    assert at.number_input(key="roi.discount_pct").value == pytest.approx(10.0)
+    assert at.text_input(key="roi.name").value == "Imported case"
+    assert at.session_state["roi.seed"] == 99 and at.session_state["roi.draws"] == 10_000
+    expected = ftmath.roi(**{**WORKED, "capex": 300_000.0, "years": 5, "discount_rate": 0.1})
+    assert metric_values(at)["NPV"] == ui.fmt_money(expected.npv, "€")
+    assert "Imported case.json" in " ".join(messages(at, "info")) or any(
+        "Imported case.json" in m for m in messages(at, "info")
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "the file is empty"),
+        (b"\x00\x01binary\xff\xfe", "not UTF-8 or UTF-16"),
+        (b'{"inputs": ', "not valid JSON"),
+        (json.dumps({"inputs": {"capex": 1}}).encode(), "`cost_per_hour` is missing"),
+        ('{"inputs": 1}'.encode("utf-16"), "`inputs` must be an object"),
+    ],
+)
+def test_a_bad_import_says_why_and_loses_nothing(data: bytes, message: str) -> None:
+    at = fresh()
+    at.number_input(key="roi.capex").set_value(123_456.0).run()
+    at.file_uploader(key="roi.import").set_value(("bad.json", data, "application/json")).run()
+    errors = messages(at, "error")
+    assert errors and errors[0].startswith("bad.json was not imported: ")
+    assert message in errors[0]
+    assert at.number_input(key="roi.capex").value == 123_456.0
+    assert "NPV" in metric_values(at)
+    assert not at.exception
+
+
+def test_figures_from_another_page() -> None:
+    at = fresh()
+    at.session_state[ui.HANDOFF_KEY] = {
+        "LANL system 20 (measured)": {
+            "mtbf_hours": 180.5,
+            "mttr_hours": 3.25,
+            "source": "Incidents & SLO",
+        },
+        "Checkout, 3 replicas": {"availability": 0.99995, "source": "Topology"},
+    }
+    at.run()
+    at.selectbox(key="roi.from_now").set_value("LANL system 20 (measured)").run()
+    at.button(key="roi.use_now").click().run()
+    assert at.number_input(key="roi.mtbf_now").value == 180.5
+    assert at.number_input(key="roi.mttr_now").value == 3.25
+    # an availability alone is paired with the MTTR already on the page (2 h)
+    at.selectbox(key="roi.from_target").set_value("Checkout, 3 replicas").run()
+    at.button(key="roi.use_target").click().run()
+    assert at.number_input(key="roi.mtbf_target").value == pytest.approx(2 * 0.99995 / 0.00005)
+    assert at.number_input(key="roi.mttr_target").value == 2.0
+    assert not at.exception and messages(at, "error") == []
+    assert any("MTBF today (h): 180.5 is outside its range" in w for w in messages(at, "warning"))
+
+
+def test_the_downtime_cost_builder() -> None:
+    at = fresh()
+    at.number_input(key="roi.dc.revenue").set_value(20_000.0)
+    at.number_input(key="roi.dc.share").set_value(40.0)
+    at.number_input(key="roi.dc.staff").set_value(25.0)
+    at.number_input(key="roi.dc.rate").set_value(80.0)
+    at.number_input(key="roi.dc.penalty").set_value(500.0).run()
+    assert metric_values(at)["Cost of an hour of downtime"] == "$10,500"
+    at.button(key="roi.dc.use").click().run()
+    assert at.number_input(key="roi.cost_per_hour").value == 10_500.0
+    expected = ftmath.roi(**{**WORKED, "cost_per_hour": 10_500.0}).npv
+    assert metric_values(at)["NPV"] == ui.fmt_money(expected)
+
+
+def test_the_references_are_shown_but_not_used(at) -> None:  # type: ignore[no-untyped-def]
+    tables = [d.value for d in at.dataframe]
+    refs = next(t for t in tables if "source" in t.columns)
+    assert "Gartner" in " ".join(refs["source"]) and "ITIC" in " ".join(refs["source"])
+    assert at.number_input(key="roi.dc.revenue").value == 0.0  # no silent default
+
+
+def test_reset_to_the_example() -> None:
+    at = fresh()
+    at.number_input(key="roi.capex").set_value(1.0).run()
+    at.button(key="roi.reset").click().run()
+    assert at.number_input(key="roi.capex").value == 150_000.0
+    assert metric_values(at)["NPV"] == "$1,364,626"
