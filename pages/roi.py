@@ -11,6 +11,8 @@ import ftmath
 import ui
 from ftmath import roi_report
 
+ui.ensure_app_frame()
+
 ERROR, NOTICE, VERSION = "roi.error", "roi.notice", "roi.version"
 UNCERTAINTY = "roi.uncertainty"
 
