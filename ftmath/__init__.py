@@ -11,8 +11,21 @@ from ftmath.catalog import (
     read_drive_survival,
     read_sla_commitments,
 )
+from ftmath.configs import (
+    envoy_route_config,
+    grpc_service_config,
+    resilience4j_properties,
+)
 from ftmath.errors import ComputationLimitError, InputError
 from ftmath.explain import Explanation, latex_number
+from ftmath.latency import (
+    LATENCY_FORMATS,
+    LatencyFormat,
+    LatencyHistogram,
+    detect_latency_format,
+    read_latencies,
+    read_latency_histograms,
+)
 from ftmath.reliability import (
     HOURS_PER_YEAR,
     Downtime,
@@ -30,6 +43,27 @@ from ftmath.reliability import (
     unavailability,
 )
 from ftmath.targets import downtime_budget
+from ftmath.timeouts import (
+    DEFAULT_PERCENTILES,
+    JITTERS,
+    HistogramPercentile,
+    PolicyResult,
+    RetryOutcome,
+    TimeoutRecommendation,
+    backoff_table,
+    compare_policies,
+    endpoint_table,
+    hedged_latency,
+    histogram_percentile,
+    histogram_percentile_table,
+    nearest_rank,
+    percentile_name,
+    percentile_table,
+    quantile_interval_ranks,
+    recommend_timeout,
+    retry_outcome,
+    simulate_policy,
+)
 from ftmath.topology import (
     Component,
     Tier,
@@ -92,4 +126,35 @@ __all__ = [
     "share_token",
     "tiers_from_document",
     "to_dot",
+    # latency: reading response-time uploads
+    "LATENCY_FORMATS",
+    "LatencyFormat",
+    "LatencyHistogram",
+    "detect_latency_format",
+    "read_latencies",
+    "read_latency_histograms",
+    # timeouts: percentiles with confidence, timeout, retries, back-off, hedging
+    "DEFAULT_PERCENTILES",
+    "JITTERS",
+    "HistogramPercentile",
+    "PolicyResult",
+    "RetryOutcome",
+    "TimeoutRecommendation",
+    "backoff_table",
+    "compare_policies",
+    "endpoint_table",
+    "hedged_latency",
+    "histogram_percentile",
+    "histogram_percentile_table",
+    "nearest_rank",
+    "percentile_name",
+    "percentile_table",
+    "quantile_interval_ranks",
+    "recommend_timeout",
+    "retry_outcome",
+    "simulate_policy",
+    # configs: ready-to-paste client and proxy policies
+    "envoy_route_config",
+    "grpc_service_config",
+    "resilience4j_properties",
 ]
