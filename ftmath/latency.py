@@ -533,7 +533,10 @@ def _vegeta(data: bytes, delimiter: str) -> tuple[pd.DataFrame, str, str]:
         label = raw[7]
     else:
         label = pd.Series(["all"] * len(raw))
-    ts = pd.to_datetime(fmt.numbers(raw[0], "timestamp (column 1)"), unit="ns", utc=True)
+    stamps = raw[0]
+    if not pd.api.types.is_integer_dtype(stamps):
+        stamps = pd.Series(fmt.numbers(stamps, "timestamp (column 1)"))
+    ts = pd.to_datetime(stamps, unit="ns", utc=True, errors="coerce")
     frame = pd.DataFrame({"latency_ms": latency, "ok": ok, "label": label, "timestamp": ts})
     return frame, "ns", "latency"
 
@@ -635,10 +638,10 @@ def _plain_csv(
             ((s, -i, c) for i, c in enumerate(columns) if (s := _score(c)) > 0), reverse=True
         )
         scored = [t for t in scored if t[2] in numeric] or scored
-        candidates = [c for _, _, c in scored]
+        candidates = [c for _, _, c in scored] + [c for c in numeric if _score(c) <= 0]
         if scored:
             column = scored[0][2]
-        elif len(numeric) == 1:
+        elif len(numeric) == 1 and (headerless or _unit_from_name(numeric[0])):
             column = numeric[0]
             candidates = numeric
         else:

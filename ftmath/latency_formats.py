@@ -113,7 +113,10 @@ def _transcode(data: bytes, codec: str, name: str) -> tuple[bytes, str]:
             raise InputError(
                 f"the file starts like {name} text but is not valid {name}: save it as UTF-8"
             ) from None
-    return text.lstrip("\ufeff").encode("utf-8"), name
+    out = text.lstrip("\ufeff").encode("utf-8")
+    if _looks_binary(out[:HEAD_BYTES]):
+        raise _binary_error()
+    return out, name
 
 
 def _looks_binary(sample: bytes) -> bool:

@@ -1000,7 +1000,7 @@ def hedged_latency(
     candidates = np.unique(np.concatenate([x, x + d]))
     f_t = cdf(candidates)
     g = np.where(candidates < d, f_t, 1.0 - (1.0 - f_t) * (1.0 - cdf(candidates - d)))
-    result = {"extra_load": float(1.0 - cdf(np.array([d]))[0])}
+    result = {"extra_load": float(n - np.searchsorted(x, d, side="right")) / n}
     for p in percentiles:
         p = check_probability(p, "percentiles")
         i = int(np.searchsorted(g, float(p) - 1e-12, side="left"))
