@@ -53,6 +53,14 @@ PAGES: list[PageSpec] = [
         "Design",
         "Build a system from real components and see its availability in nines.",
     ),
+    PageSpec(
+        "pages/timeouts.py",
+        "Timeouts",
+        ":material/timer:",
+        "Measure",
+        "Upload measured response times: the timeout for a false-timeout budget, with its "
+        "confidence, and what retries and hedging cost and buy.",
+    ),
 ]
 """Pages that work, in navigation order. Only pages listed here are registered."""
 
@@ -304,3 +312,19 @@ def explain(explanation: ftmath.Explanation, *, key: str) -> None:
             st.markdown(f"*Source.* {explanation.reference}")
         for note in explanation.notes:
             st.caption(note)
+
+
+# --- latency formatting (Timeouts, Policy simulator) ----------------------------------------
+
+
+def fmt_ms(value: float) -> str:
+    """A latency: ``0.35 ms``, ``14 ms``, ``2,834 ms``, ``82.2 s``; NaN said in words."""
+    if value is None or math.isnan(value):
+        return na("not defined")
+    if math.isinf(value):
+        return "∞"
+    if value >= 10_000:
+        return f"{value / 1000:,.1f} s"
+    if value >= 100:
+        return f"{value:,.0f} ms"
+    return f"{value:.3g} ms"

@@ -25,6 +25,7 @@ from ftmath.latency import (
     detect_latency_format,
     read_latencies,
     read_latency_histograms,
+    select_requests,
 )
 from ftmath.reliability import (
     HOURS_PER_YEAR,
@@ -56,8 +57,11 @@ from ftmath.timeouts import (
     hedged_latency,
     histogram_percentile,
     histogram_percentile_table,
+    latency_bins,
+    latency_over_time,
     nearest_rank,
     percentile_name,
+    percentile_spectrum,
     percentile_table,
     quantile_interval_ranks,
     recommend_timeout,
@@ -133,6 +137,7 @@ __all__ = [
     "detect_latency_format",
     "read_latencies",
     "read_latency_histograms",
+    "select_requests",
     # timeouts: percentiles with confidence, timeout, retries, back-off, hedging
     "DEFAULT_PERCENTILES",
     "JITTERS",
@@ -144,6 +149,9 @@ __all__ = [
     "compare_policies",
     "endpoint_table",
     "hedged_latency",
+    "latency_bins",
+    "latency_over_time",
+    "percentile_spectrum",
     "histogram_percentile",
     "histogram_percentile_table",
     "nearest_rank",

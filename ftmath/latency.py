@@ -32,6 +32,7 @@ __all__ = [
     "detect_latency_format",
     "read_latencies",
     "read_latency_histograms",
+    "select_requests",
 ]
 
 LATENCY_FORMATS: dict[str, str] = {
@@ -729,6 +730,65 @@ def _blank(values: pd.Series) -> np.ndarray:
         return values.isna().to_numpy()
     text = values.astype("str").str.strip()
     return (values.isna() | (text == "") | (text.str.lower() == "nan")).to_numpy()
+
+
+def select_requests(
+    frame: pd.DataFrame,
+    *,
+    labels: Sequence[str] | None = None,
+    warmup_s: float = 0.0,
+) -> pd.DataFrame:
+    r"""The requests of some labels, without a warm-up period at the start of the run.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A table from :func:`read_latencies`.
+    labels : sequence of str, optional
+        Labels to keep; all by default.
+    warmup_s : float, optional
+        Drop requests that started less than this many seconds after the first request of
+        the file (all labels). Needs timestamps.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The kept rows, same columns and attrs.
+
+    Raises
+    ------
+    InputError
+        When a warm-up is asked for a file without timestamps, a label is unknown, or
+        nothing is left.
+
+    Examples
+    --------
+    >>> frame = read_latencies(b"ts,path,latency_ms\n0,/a,5\n30,/a,6\n90,/b,7\n")
+    >>> select_requests(frame, warmup_s=60)["latency_ms"].tolist()
+    [7.0]
+    """
+    if warmup_s < 0 or not math.isfinite(warmup_s):
+        raise InputError(f"`warmup_s` must be a number of seconds >= 0, got {warmup_s}")
+    keep = np.ones(len(frame), dtype=bool)
+    if labels is not None:
+        known = set(frame["label"].unique())
+        unknown = [label for label in labels if label not in known]
+        if unknown:
+            raise InputError(f"unknown label {unknown[0]!r}: the file has {len(known)} labels")
+        keep &= frame["label"].isin(list(labels)).to_numpy()
+    if warmup_s > 0:
+        stamps = frame["timestamp"]
+        if stamps.isna().all():
+            raise InputError("this file has no timestamps, so no warm-up period can be dropped")
+        start = stamps.min() + pd.Timedelta(seconds=warmup_s)
+        keep &= (stamps >= start).to_numpy()
+    selected = frame.loc[keep].reset_index(drop=True)
+    selected.attrs = dict(frame.attrs)
+    if selected.empty:
+        raise InputError(
+            "no request is left after this selection: choose more labels or a shorter warm-up"
+        )
+    return selected
 
 
 # --- pre-aggregated: histograms -----------------------------------------------------------------

@@ -44,6 +44,9 @@ __all__ = [
     "histogram_percentile",
     "histogram_percentile_table",
     "hedged_latency",
+    "latency_bins",
+    "latency_over_time",
+    "percentile_spectrum",
     "nearest_rank",
     "percentile_name",
     "percentile_table",
@@ -560,6 +563,143 @@ def endpoint_table(
     return table.sort_values("timeout_ms", ascending=False, na_position="last").reset_index(
         drop=True
     )
+
+
+def percentile_spectrum(latencies_ms: Any, *, points: int = 300) -> pd.DataFrame:
+    r"""The percentile spectrum on a "nines" scale, as HdrHistogram plots it.
+
+    Parameters
+    ----------
+    latencies_ms : array_like
+        Healthy latencies in ms.
+    points : int, optional
+        How many percentiles, spaced evenly in :math:`\log_{10} 1/(1-p)` from the minimum
+        (p = 0) up to the last rank below the maximum, plus the maximum.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``p``, ``nines`` (:math:`-\log_{10}(1-p)`, inf for the maximum) and ``value_ms``
+        (nearest rank).
+
+    Examples
+    --------
+    >>> spectrum = percentile_spectrum(range(1, 101), points=3)
+    >>> spectrum["value_ms"].tolist()
+    [1.0, 90.0, 99.0, 100.0]
+    """
+    ordered = np.sort(_latencies(latencies_ms))
+    n = ordered.size
+    count = int(points)
+    if count < 2:
+        raise InputError(f"`points` must be at least 2, got {points}")
+    top = math.log10(n) if n > 1 else 0.0  # 1/(1-p) up to n: p = 1 - 1/n, rank n - 1
+    nines = np.unique(np.linspace(0.0, top, count))
+    ps = 1.0 - 10.0**-nines
+    ranks = np.clip(np.ceil(ps * n - 1e-9).astype(int), 1, n)
+    frame = pd.DataFrame({"p": ps, "nines": nines, "value_ms": ordered[ranks - 1]})
+    last = pd.DataFrame({"p": [1.0], "nines": [math.inf], "value_ms": [float(ordered[-1])]})
+    return pd.concat([frame, last], ignore_index=True)
+
+
+def latency_bins(latencies_ms: Any, *, bins: int = 60, log: bool = True) -> pd.DataFrame:
+    """Counts of latencies in bins (logarithmic by default), for a histogram chart.
+
+    Parameters
+    ----------
+    latencies_ms : array_like
+        Latencies in ms.
+    bins : int, optional
+        Number of bins.
+    log : bool, optional
+        Logarithmically spaced bins (latencies span decades); zero latencies go to the first.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``low_ms``, ``high_ms``, ``count``.
+
+    Examples
+    --------
+    >>> latency_bins([1, 10, 100], bins=2)["count"].tolist()
+    [1, 2]
+    """
+    x = _latencies(latencies_ms)
+    count = int(bins)
+    if not 1 <= count <= 10_000:
+        raise InputError(f"`bins` must be from 1 to 10,000, got {bins}")
+    low, high = float(x.min()), float(x.max())
+    if log:
+        positive = x[x > 0]
+        low = float(positive.min()) if positive.size else 1.0
+        high = max(high, low * 1.0001)
+        edges = np.geomspace(low, high, count + 1)
+        counts, _ = np.histogram(np.clip(x, low, high), bins=edges)
+    else:
+        if high <= low:
+            high = low + 1.0
+        counts, edges = np.histogram(x, bins=count, range=(low, high))
+    return pd.DataFrame({"low_ms": edges[:-1], "high_ms": edges[1:], "count": counts})
+
+
+def latency_over_time(frame: pd.DataFrame, *, bins: int = 100) -> pd.DataFrame:
+    """Latency percentiles and failures per time bin, for the "latency over time" chart.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        From :func:`ftmath.read_latencies` (needs timestamps).
+    bins : int, optional
+        Number of equal time bins over the run.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``start`` (UTC), ``requests``, ``failed``, ``p50_ms``, ``p99_ms``, ``max_ms``
+        (nearest rank over the healthy requests of the bin; NaN when it has none).
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"latency_ms": [1.0, 2.0, 3.0], "ok": [True, True, False],
+    ...                   "timestamp": pd.to_datetime([0, 1, 2], unit="s", utc=True)})
+    >>> latency_over_time(f, bins=1)[["requests", "failed", "max_ms"]].to_dict("records")
+    [{'requests': 3, 'failed': 1, 'max_ms': 2.0}]
+    """
+    stamps = frame["timestamp"]
+    known = stamps.notna().to_numpy()
+    if not known.any():
+        raise InputError("the requests have no timestamps: latency over time cannot be shown")
+    count = int(bins)
+    if not 1 <= count <= 10_000:
+        raise InputError(f"`bins` must be from 1 to 10,000, got {bins}")
+    t = stamps[known].astype("int64").to_numpy()
+    t0, t1 = int(t.min()), int(t.max())
+    width = max((t1 - t0) / count, 1.0)
+    index = np.minimum(((t - t0) / width).astype(int), count - 1)
+    latency = frame["latency_ms"].to_numpy(dtype=float)[known]
+    ok = frame["ok"].to_numpy(dtype=bool)[known]
+    order = np.lexsort((latency, index))
+    index, latency, ok = index[order], latency[order], ok[order]
+    rows = []
+    bounds = np.searchsorted(index, np.arange(count + 1))
+    unit = stamps.dtype.unit if hasattr(stamps.dtype, "unit") else "ns"
+    for b in range(count):
+        lo, hi = bounds[b], bounds[b + 1]
+        if hi == lo:
+            continue
+        healthy = latency[lo:hi][ok[lo:hi]]
+        p50, p99, _ = _percentiles_of(healthy)
+        rows.append(
+            {
+                "start": pd.Timestamp(int(t0 + b * width), unit=unit, tz="UTC"),
+                "requests": int(hi - lo),
+                "failed": int((~ok[lo:hi]).sum()),
+                "p50_ms": p50,
+                "p99_ms": p99,
+                "max_ms": float(healthy[-1]) if healthy.size else math.nan,
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 # --- pre-aggregated histograms ----------------------------------------------------------------
