@@ -30,8 +30,13 @@ TARGETS = {
     "99.9": "p99.9: at most 0.1 %",
     "99.99": "p99.99: at most 0.01 %",
 }
-UNITS = {"auto": "from the file", "ms": "milliseconds", "s": "seconds", "us": "microseconds",
-         "ns": "nanoseconds"}  # fmt: skip
+UNITS = {
+    "auto": "from the file",
+    "ms": "milliseconds",
+    "s": "seconds",
+    "us": "microseconds",
+    "ns": "nanoseconds",
+}
 BUDGETS = {"none": None, "10 %": 0.1, "20 %": 0.2, "50 %": 0.5}
 HEDGE_AT = {"p90": 0.9, "p95": 0.95, "p99": 0.99}
 NINES_TICKS = [0, 1, 2, 3, 4, 5, 6]
@@ -115,9 +120,14 @@ def spectrum_chart(spectrum: pd.DataFrame, table: pd.DataFrame, timeout: float, 
     top = float(finite["nines"].max()) if len(finite) else 0.0
     fig = go.Figure()
     fig.add_trace(
-        go.Scatter(x=finite["nines"], y=finite["value_ms"], mode="lines", name="latency",
-                   line={"shape": "hv"})
-    )  # fmt: skip
+        go.Scatter(
+            x=finite["nines"],
+            y=finite["value_ms"],
+            mode="lines",
+            name="latency",
+            line={"shape": "hv"},
+        )
+    )
     rows = table[table["p"] < 1.0]
     nines = -np.log10(1.0 - rows["p"].to_numpy())
     high = rows["ci_high_ms"].to_numpy()
@@ -140,8 +150,12 @@ def spectrum_chart(spectrum: pd.DataFrame, table: pd.DataFrame, timeout: float, 
             hovertemplate="%{text}: %{y:,.4g} ms<extra></extra>",
         )
     )
-    fig.add_hline(y=timeout, line_dash="dash", line_color="#d1242f",
-                  annotation_text=f"timeout {ui.fmt_ms(timeout)} ({name})")  # fmt: skip
+    fig.add_hline(
+        y=timeout,
+        line_dash="dash",
+        line_color="#d1242f",
+        annotation_text=f"timeout {ui.fmt_ms(timeout)} ({name})",
+    )
     nines_axis(fig)
     fig.update_xaxes(range=[-0.05, max(top, 1.0) + 0.1])
     fig.update_yaxes(type="log", title="latency (ms, log scale)")
@@ -159,8 +173,12 @@ def histogram_chart(bins: pd.DataFrame, timeout: float):
             hovertemplate="%{x:,.4g} ms: %{y:,} requests<extra></extra>",
         )
     )
-    fig.add_vline(x=timeout, line_dash="dash", line_color="#d1242f",
-                  annotation_text=f"timeout {ui.fmt_ms(timeout)}")  # fmt: skip
+    fig.add_vline(
+        x=timeout,
+        line_dash="dash",
+        line_color="#d1242f",
+        annotation_text=f"timeout {ui.fmt_ms(timeout)}",
+    )
     fig.update_xaxes(type="log", title="latency (ms, log scale)")
     fig.update_yaxes(title="healthy requests")
     fig.update_layout(height=380, margin={"t": 30, "b": 10}, bargap=0)
@@ -172,9 +190,15 @@ def over_time_chart(frame: pd.DataFrame, timeout: float):
     for column, name in (("p50_ms", "p50"), ("p99_ms", "p99"), ("max_ms", "max")):
         fig.add_trace(go.Scatter(x=frame["start"], y=frame[column], name=name, mode="lines"))
     fig.add_trace(
-        go.Bar(x=frame["start"], y=frame["failed"], name="failed requests", yaxis="y2",
-               marker_color="#d1242f", opacity=0.5)
-    )  # fmt: skip
+        go.Bar(
+            x=frame["start"],
+            y=frame["failed"],
+            name="failed requests",
+            yaxis="y2",
+            marker_color="#d1242f",
+            opacity=0.5,
+        )
+    )
     fig.add_hline(y=timeout, line_dash="dash", line_color="#d1242f")
     fig.update_layout(
         height=380,
@@ -367,8 +391,11 @@ n_all, n_ok = len(selected), int(result["healthy"])
 counts = st.columns(4)
 counts[0].metric("Requests", f"{n_all:,}")
 counts[1].metric("Healthy", f"{n_ok:,}")
-counts[2].metric("Failed (kept apart)", f"{n_all - n_ok:,}",
-                 help="Failed requests never enter the healthy latencies.")  # fmt: skip
+counts[2].metric(
+    "Failed (kept apart)",
+    f"{n_all - n_ok:,}",
+    help="Failed requests never enter the healthy latencies.",
+)
 counts[3].metric("Endpoints", f"{selected['label'].nunique():,}")
 
 if n_ok == 0:
@@ -400,8 +427,9 @@ with head[2]:
 if rec.reason:
     st.warning(f"Interval: {rec.reason}.", icon=":material/warning:")
 
-tabs = st.tabs(["Percentiles", "Histogram", "Over time", "Per endpoint", "Retries & hedging",
-                "Export"])  # fmt: skip
+tabs = st.tabs(
+    ["Percentiles", "Histogram", "Over time", "Per endpoint", "Retries & hedging", "Export"]
+)
 
 with tabs[0]:
     st.plotly_chart(
@@ -431,13 +459,19 @@ with tabs[0]:
     )
 
 with tabs[1]:
-    st.plotly_chart(histogram_chart(result["bins"], rec.timeout_ms), width="stretch",
-                    key="timeouts.chart.histogram")  # fmt: skip
+    st.plotly_chart(
+        histogram_chart(result["bins"], rec.timeout_ms),
+        width="stretch",
+        key="timeouts.chart.histogram",
+    )
 
 with tabs[2]:
     if "over_time" in result:
-        st.plotly_chart(over_time_chart(result["over_time"], rec.timeout_ms), width="stretch",
-                        key="timeouts.chart.time")  # fmt: skip
+        st.plotly_chart(
+            over_time_chart(result["over_time"], rec.timeout_ms),
+            width="stretch",
+            key="timeouts.chart.time",
+        )
     else:
         st.info(ui.na("this file has no timestamps"), icon=":material/schedule:")
 
@@ -476,27 +510,40 @@ with tabs[4]:
         )
         per_try = float(max(rec.timeout_ms, 0.001)) if follow else float(per_try)
         deadline = st.number_input(
-            "Overall deadline (ms, 0 = none)", min_value=0.0, value=0.0,
+            "Overall deadline (ms, 0 = none)",
+            min_value=0.0,
+            value=0.0,
             key="timeouts.deadline",
-        )  # fmt: skip
+        )
     with p_cols[1]:
         retries = st.number_input("Retries", 0, 5, 2, key="timeouts.retries")
-        budget_key = st.selectbox("Retry budget", list(BUDGETS), key="timeouts.budget",
-                                  help="At most this many retries per 100 requests.")  # fmt: skip
+        budget_key = st.selectbox(
+            "Retry budget",
+            list(BUDGETS),
+            key="timeouts.budget",
+            help="At most this many retries per 100 requests.",
+        )
     with p_cols[2]:
-        jitter = st.selectbox("Back-off jitter", list(ftmath.JITTERS), index=1,
-                              key="timeouts.jitter")  # fmt: skip
-        base = st.number_input("Back-off base (ms)", 0.1, 60_000.0, 25.0,
-                               key="timeouts.backoff_base")  # fmt: skip
-        cap = st.number_input("Back-off cap (ms)", 0.1, 600_000.0, 250.0,
-                              key="timeouts.backoff_cap")  # fmt: skip
+        jitter = st.selectbox(
+            "Back-off jitter", list(ftmath.JITTERS), index=1, key="timeouts.jitter"
+        )
+        base = st.number_input(
+            "Back-off base (ms)", 0.1, 60_000.0, 25.0, key="timeouts.backoff_base"
+        )
+        cap = st.number_input(
+            "Back-off cap (ms)", 0.1, 600_000.0, 250.0, key="timeouts.backoff_cap"
+        )
     with p_cols[3]:
-        hedge_at = st.selectbox("Hedge after", list(HEDGE_AT), index=1, key="timeouts.hedge_at",
-                                help="The Tail at Scale: a hedge at p95 costs about 5 % load.")  # fmt: skip
+        hedge_at = st.selectbox(
+            "Hedge after",
+            list(HEDGE_AT),
+            index=1,
+            key="timeouts.hedge_at",
+            help="The Tail at Scale: a hedge at p95 costs about 5 % load.",
+        )
         hedges = st.number_input("Hedged copies", 0, 4, 1, key="timeouts.hedges")
-    healthy = selected["latency_ms"].to_numpy()[selected["ok"].to_numpy()]
-    hedge_delay = float(result["table"].set_index("p")["value_ms"].get(HEDGE_AT[hedge_at],
-                        ftmath.recommend_timeout(healthy, HEDGE_AT[hedge_at]).timeout_ms))  # fmt: skip
+    # the hedging delay is a percentile of the table above (all of HEDGE_AT are in it)
+    hedge_delay = float(result["table"].set_index("p").loc[HEDGE_AT[hedge_at], "value_ms"])
     params = (
         ("timeout_ms", per_try),
         ("retries", int(retries)),
@@ -550,11 +597,16 @@ with tabs[4]:
         if int(retries):
             st.markdown("**Back-off before each retry**")
             st.dataframe(
-                ui.guarded(ftmath.backoff_table, int(retries), base_ms=base, cap_ms=max(cap, base),
-                           jitter=jitter),
+                ui.guarded(
+                    ftmath.backoff_table,
+                    int(retries),
+                    base_ms=base,
+                    cap_ms=max(cap, base),
+                    jitter=jitter,
+                ),
                 hide_index=True,
                 key="timeouts.table.backoff",
-            )  # fmt: skip
+            )
 
 with tabs[5]:
     comment = [
@@ -587,10 +639,20 @@ with tabs[5]:
     exports = st.columns(2)
     with exports[0]:
         st.markdown("**Recommendations**")
-        ui.download("Per-endpoint timeouts (CSV)", report.csv_bytes(result["endpoints"]),
-                    "timeouts-per-endpoint.csv", "text/csv", key="timeouts.download.csv")  # fmt: skip
-        ui.download("Everything (JSON)", report.json_bytes(document), "timeouts.json",
-                    "application/json", key="timeouts.download.json")  # fmt: skip
+        ui.download(
+            "Per-endpoint timeouts (CSV)",
+            report.csv_bytes(result["endpoints"]),
+            "timeouts-per-endpoint.csv",
+            "text/csv",
+            key="timeouts.download.csv",
+        )
+        ui.download(
+            "Everything (JSON)",
+            report.json_bytes(document),
+            "timeouts.json",
+            "application/json",
+            key="timeouts.download.json",
+        )
     envoy = ui.guarded(
         ftmath.envoy_route_config,
         timeout_ms=overall,
@@ -631,26 +693,47 @@ with tabs[5]:
     with exports[1]:
         st.markdown("**Ready-to-paste configuration**")
         if envoy:
-            ui.download("Envoy route (YAML)", envoy.encode(), "envoy-route.yaml",
-                        "application/yaml", key="timeouts.download.envoy")  # fmt: skip
+            ui.download(
+                "Envoy route (YAML)",
+                envoy.encode(),
+                "envoy-route.yaml",
+                "application/yaml",
+                key="timeouts.download.envoy",
+            )
         if grpc:
-            ui.download("gRPC service config, retries (JSON)", grpc.encode(),
-                        "grpc-service-config.json", "application/json",
-                        key="timeouts.download.grpc")  # fmt: skip
+            ui.download(
+                "gRPC service config, retries (JSON)",
+                grpc.encode(),
+                "grpc-service-config.json",
+                "application/json",
+                key="timeouts.download.grpc",
+            )
         if grpc_hedge:
-            ui.download("gRPC service config, hedging (JSON)", grpc_hedge.encode(),
-                        "grpc-service-config-hedging.json", "application/json",
-                        key="timeouts.download.grpc_hedge")  # fmt: skip
+            ui.download(
+                "gRPC service config, hedging (JSON)",
+                grpc_hedge.encode(),
+                "grpc-service-config-hedging.json",
+                "application/json",
+                key="timeouts.download.grpc_hedge",
+            )
         if r4j:
-            ui.download("Resilience4j (properties)", r4j.encode(), "resilience4j.properties",
-                        "text/plain", key="timeouts.download.r4j")  # fmt: skip
+            ui.download(
+                "Resilience4j (properties)",
+                r4j.encode(),
+                "resilience4j.properties",
+                "text/plain",
+                key="timeouts.download.r4j",
+            )
     st.caption(
         f"Overall timeout / deadline in the configs: {ui.fmt_ms(overall)} "
-        + ("(your deadline)" if deadline > 0 else "(all attempts at the per-try timeout plus "
-           "the largest back-offs)")
+        + (
+            "(your deadline)"
+            if deadline > 0
+            else "(all attempts at the per-try timeout plus the largest back-offs)"
+        )
         + ". Durations are rounded up, never down. gRPC has no per-try timeout and caps "
         "attempts at 5; Resilience4j's TimeLimiter is the per-try timeout."
-    )  # fmt: skip
+    )
     preview = st.tabs(["Envoy", "gRPC", "Resilience4j"])
     preview[0].code(envoy or "", language="yaml")
     preview[1].code(grpc or "", language="json")
