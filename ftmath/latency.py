@@ -17,6 +17,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -222,8 +223,13 @@ def _is_int(text: str) -> bool:
     return bool(re.fullmatch(r"-?\d+", text.strip()))
 
 
-def _prepare(source: Any) -> tuple[bytes, str, str, str]:
-    data, encoding = fmt.to_utf8(fmt.load_bytes(source))
+def _prepare(source: Any) -> tuple[bytes | Path, str, str, str]:
+    path = fmt.plain_utf8_path(source)
+    data: bytes | Path
+    if path is not None:
+        data, encoding = path, "UTF-8"
+    else:
+        data, encoding = fmt.to_utf8(fmt.load_bytes(source))
     text = fmt.head_text(data)
     name, delimiter = _classify(text)
     return data, encoding, name, delimiter
@@ -363,8 +369,8 @@ def read_latencies(
     return frame
 
 
-def _lines(data: bytes) -> Any:
-    return (line for line in data.decode("utf-8", errors="replace").splitlines())
+def _lines(data: bytes | Path) -> Any:
+    return (line for line in fmt.whole(data).decode("utf-8", errors="replace").splitlines())
 
 
 def _finish(frame: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -396,8 +402,13 @@ def _finish(frame: pd.DataFrame, column: str) -> pd.DataFrame:
     if not isinstance(timestamp.dtype, pd.DatetimeTZDtype):
         timestamp = pd.to_datetime(timestamp, utc=True)
     return pd.DataFrame(
-        {"latency_ms": latency, "ok": ok, "label": label.to_numpy(), "timestamp": timestamp}
-    ).reset_index(drop=True)
+        {
+            "latency_ms": latency,
+            "ok": ok,
+            "label": label.array,
+            "timestamp": timestamp.reset_index(drop=True).array,
+        }
+    )
 
 
 _JMETER_NAMES = [
@@ -413,7 +424,7 @@ _JMETER_NAMES = [
 
 
 def _jmeter_csv(
-    data: bytes, delimiter: str, headerless: bool, notes: list[str]
+    data: bytes | Path, delimiter: str, headerless: bool, notes: list[str]
 ) -> tuple[pd.DataFrame, str, str]:
     if headerless:
         head = fmt.split_header(fmt.first_lines(fmt.head_text(data), 1)[0], delimiter)
@@ -429,7 +440,7 @@ def _jmeter_csv(
         delimiter=delimiter,
         header=not headerless,
         columns=wanted,
-        text_columns=[c for c in ("label", "timeStamp") if c in wanted],
+        text_columns=[c for c in ("label",) if c in wanted],
         names=names,
     )
     latency = fmt.numbers(raw["elapsed"], "elapsed", what="milliseconds")
@@ -441,8 +452,6 @@ def _jmeter_csv(
     label = raw["label"] if "label" in raw else pd.Series(["all"] * len(raw), dtype="str")
     if "timeStamp" in raw:
         stamps = raw["timeStamp"]
-        if stamps.str.fullmatch(r"\d{10,16}").all():
-            stamps = pd.to_numeric(stamps)
         ts, more = fmt.timestamps(stamps, "timeStamp")
         notes.extend(n for n in more if not n.startswith("`timeStamp` read as epoch"))
     else:
@@ -451,8 +460,8 @@ def _jmeter_csv(
     return frame, "ms", "elapsed"
 
 
-def _jmeter_xml(data: bytes, notes: list[str]) -> tuple[pd.DataFrame, str, str]:
-    raw = fmt.read_jmeter_xml(data)
+def _jmeter_xml(data: bytes | Path, notes: list[str]) -> tuple[pd.DataFrame, str, str]:
+    raw = fmt.read_jmeter_xml(fmt.whole(data))
     latency = fmt.numbers(raw["t"], "t", what="milliseconds")
     ok = (
         fmt.flags(raw["s"].fillna("true"), "s")
@@ -471,7 +480,7 @@ def _status_ok(values: pd.Series, column: str) -> np.ndarray:
     return (codes >= 100) & (codes < 400)
 
 
-def _k6_csv(data: bytes, delimiter: str, notes: list[str]) -> tuple[pd.DataFrame, str, str]:
+def _k6_csv(data: bytes | Path, delimiter: str, notes: list[str]) -> tuple[pd.DataFrame, str, str]:
     header = fmt.split_header(fmt.first_lines(fmt.head_text(data), 1)[0], delimiter)
     wanted = [
         c
@@ -492,7 +501,7 @@ def _k6_csv(data: bytes, delimiter: str, notes: list[str]) -> tuple[pd.DataFrame
     return _k6_frame(raw, "metric_value", "timestamp", notes), "ms", "metric_value"
 
 
-def _k6_json(data: bytes, notes: list[str]) -> tuple[pd.DataFrame, str, str]:
+def _k6_json(data: bytes | Path, notes: list[str]) -> tuple[pd.DataFrame, str, str]:
     raw = fmt.read_k6_json(_lines(data))
     raw["value"] = pd.to_numeric(raw["value"], errors="coerce")
     raw = raw.rename(columns={"label": "name"})
@@ -517,7 +526,7 @@ def _k6_frame(raw: pd.DataFrame, value: str, time: str, notes: list[str]) -> pd.
     return pd.DataFrame({"latency_ms": latency, "ok": ok, "label": label, "timestamp": ts})
 
 
-def _vegeta(data: bytes, delimiter: str) -> tuple[pd.DataFrame, str, str]:
+def _vegeta(data: bytes | Path, delimiter: str) -> tuple[pd.DataFrame, str, str]:
     raw = fmt.read_table(data, delimiter=delimiter, header=False)
     raw.columns = list(range(raw.shape[1]))
     text = [c for c in (5, 7, 9, 10) if c in raw]
@@ -542,7 +551,7 @@ def _vegeta(data: bytes, delimiter: str) -> tuple[pd.DataFrame, str, str]:
     return frame, "ns", "latency"
 
 
-def _hey(data: bytes, delimiter: str, notes: list[str]) -> tuple[pd.DataFrame, str, str]:
+def _hey(data: bytes | Path, delimiter: str, notes: list[str]) -> tuple[pd.DataFrame, str, str]:
     raw = fmt.read_table(data, delimiter=delimiter)
     latency = fmt.numbers(raw["response-time"], "response-time", what="seconds") * 1000.0
     if "status-code" in raw:
@@ -610,7 +619,7 @@ def _score(column: str) -> int:
 
 
 def _plain_csv(
-    data: bytes,
+    data: bytes | Path,
     delimiter: str,
     headerless: bool,
     unit: str | None,
@@ -877,7 +886,7 @@ def read_latency_histograms(source: Any, *, unit: str | None = None) -> dict[str
     """
     unit = _check_unit(unit)
     data, _, name, delimiter = _prepare(source)
-    text = data.decode("utf-8", errors="replace")
+    text = fmt.whole(data).decode("utf-8", errors="replace")
     if name == "hdr-percentiles":
         parsed = fmt.read_hdr_distribution(text.splitlines())
         scale = UNITS_MS[unit or "ms"]

@@ -20,6 +20,7 @@ import math
 import re
 import zlib
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, Literal
 from xml.etree import ElementTree
 
@@ -55,9 +56,40 @@ def load_bytes(source: Any) -> bytes:
         )
     if data[:2] == b"\x1f\x8b":
         data = _gunzip(data)
-    if not data.strip():
+    if not data[:4096].strip() and not data.strip():
         raise InputError("the file is empty: upload a results file with at least one request")
     return data
+
+
+def plain_utf8_path(source: Any) -> Path | None:
+    """``source`` as a Path when it names a plain UTF-8 text file (no BOM, not compressed).
+
+    Such a file is read by the table reader straight from disk (no copy in Python); anything
+    else goes through :func:`load_bytes` and :func:`to_utf8`.
+    """
+    if not (isinstance(source, str) or hasattr(source, "__fspath__")):
+        return None
+    path = Path(source)
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(HEAD_BYTES)
+    except OSError:
+        return None  # load_bytes says why
+    if not head.strip() or head[:2] == b"\x1f\x8b" or head.startswith(codecs.BOM_UTF8):
+        return None
+    if b"\x00" in head or _looks_binary(head):
+        return None
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if error.start < len(head) - 4:
+            return None
+    return path
+
+
+def whole(data: bytes | Path) -> bytes:
+    """All bytes of prepared data (reading the file when it was left on disk)."""
+    return data.read_bytes() if isinstance(data, Path) else data
 
 
 def _gunzip(data: bytes) -> bytes:
@@ -135,10 +167,16 @@ def _binary_error() -> InputError:
     )
 
 
-def head_text(data: bytes) -> str:
+def head_text(data: bytes | Path) -> str:
     """The first part of the (UTF-8) file as text, cut at the last complete line."""
-    head = data[:HEAD_BYTES]
-    if len(data) > HEAD_BYTES and b"\n" in head:
+    if isinstance(data, Path):
+        with open(data, "rb") as handle:
+            head = handle.read(HEAD_BYTES + 1)
+        size = len(head)
+    else:
+        head, size = data[: HEAD_BYTES + 1], len(data)
+    head = head[:HEAD_BYTES]
+    if size > HEAD_BYTES and b"\n" in head:
         head = head[: head.rindex(b"\n")]
     return head.decode("utf-8", errors="replace")
 
@@ -185,7 +223,7 @@ def split_header(line: str, delimiter: str) -> list[str]:
 
 
 def read_table(
-    data: bytes,
+    data: bytes | Path,
     *,
     delimiter: str,
     header: bool = True,
@@ -208,7 +246,7 @@ def read_table(
 
 
 def _read_arrow(
-    data: bytes,
+    data: bytes | Path,
     delimiter: str,
     header: bool,
     columns: Sequence[str] | None,
@@ -223,22 +261,34 @@ def _read_arrow(
         autogenerate_column_names=not header and names is None,
         block_size=8 << 20,
     )
-    parse = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True)
     convert = pacsv.ConvertOptions(
         include_columns=list(columns) if columns else None,
         column_types={c: pa.string() for c in text_columns},
         strings_can_be_null=False,
         quoted_strings_can_be_null=False,
     )
-    table = pacsv.read_csv(pa.py_buffer(data), read, parse, convert)
+    try:
+        # Fast path: no line breaks inside quoted fields (parallel chunking). A quoted line
+        # break splits a row into two short rows, which arrow rejects: then read it again.
+        parse = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=False)
+        table = pacsv.read_csv(_arrow_input(data), read, parse, convert)
+    except pa.ArrowInvalid:
+        parse = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True)
+        table = pacsv.read_csv(_arrow_input(data), read, parse, convert)
     frame = table.to_pandas()
     if not header and names is None:
         frame.columns = list(range(frame.shape[1]))
     return frame
 
 
+def _arrow_input(data: bytes | Path) -> Any:
+    import pyarrow as pa
+
+    return str(data) if isinstance(data, Path) else pa.py_buffer(data)
+
+
 def _read_pandas(
-    data: bytes,
+    data: bytes | Path,
     delimiter: str,
     header: bool,
     columns: Sequence[str] | None,
@@ -247,7 +297,7 @@ def _read_pandas(
 ) -> pd.DataFrame:
     try:
         return pd.read_csv(
-            io.BytesIO(data),
+            data if isinstance(data, Path) else io.BytesIO(data),
             sep=delimiter,
             header=0 if header else None,
             names=list(names) if names is not None else None,
@@ -335,8 +385,10 @@ def timestamps(values: pd.Series, column: str) -> tuple[pd.Series, list[str]]:
     if pd.api.types.is_datetime64_any_dtype(values):
         result = pd.to_datetime(values, utc=True)
     elif pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
-        array = values.to_numpy(dtype=float, na_value=np.nan)
-        finite = array[np.isfinite(array)]
+        integer = pd.api.types.is_integer_dtype(values) and not values.isna().any()
+        array = values.to_numpy(dtype=np.int64 if integer else float, na_value=np.nan)
+        sample = array[:: max(1, array.size // 1000)].astype(float)
+        finite = sample[np.isfinite(sample)]
         size = float(np.median(np.abs(finite))) if finite.size else 0.0
         unit: Literal["s", "ms", "us", "ns"] = (
             "s" if size < 1e11 else "ms" if size < 1e14 else "us" if size < 1e17 else "ns"
