@@ -457,7 +457,13 @@ def recommend_timeout(
     confidence = check_probability(confidence, "confidence")
     if not 0 < confidence < 1:
         raise InputError(f"`confidence` must be in (0, 1), got {confidence}")
-    ordered = np.sort(array)
+    return _recommend_sorted(np.sort(array), target, confidence)
+
+
+def _recommend_sorted(
+    ordered: np.ndarray, target: float, confidence: float
+) -> TimeoutRecommendation:
+    """:func:`recommend_timeout` on validated, sorted latencies."""
     n = ordered.size
     rank = nearest_rank(n, target)
     timeout = float(ordered[rank - 1])
@@ -530,14 +536,23 @@ def endpoint_table(
     missing = {"latency_ms", "ok", "label"} - set(frame.columns)
     if missing:
         raise InputError(f"`frame` lacks the columns {sorted(missing)}")
+    target = check_probability(target, "target")
+    confidence = check_probability(confidence, "confidence")
     rows = []
     names = [percentile_name(p) for p in percentiles]
-    for label, group in frame.groupby("label", sort=True, observed=True):
-        healthy = group["latency_ms"].to_numpy(dtype=float)[group["ok"].to_numpy(dtype=bool)]
+    codes, uniques = pd.factorize(frame["label"], sort=True)
+    small = np.int16 if len(uniques) < 2**15 else np.int64  # radix sort for few labels
+    order = np.argsort(codes.astype(small), kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
+    latency_all = frame["latency_ms"].to_numpy(dtype=float)[order]
+    ok_all = frame["ok"].to_numpy(dtype=bool)[order]
+    for i, label in enumerate(uniques):
+        ok = ok_all[bounds[i] : bounds[i + 1]]
+        healthy = latency_all[bounds[i] : bounds[i + 1]][ok]
         row: dict[str, Any] = {
             "label": str(label),
-            "requests": int(len(group)),
-            "failed": int((~group["ok"].to_numpy(dtype=bool)).sum()),
+            "requests": int(ok.size),
+            "failed": int((~ok).sum()),
         }
         row["failed_share"] = row["failed"] / row["requests"]
         if healthy.size == 0:
@@ -548,7 +563,7 @@ def endpoint_table(
             ordered = np.sort(healthy)
             for p, name in zip(percentiles, names, strict=True):
                 row[f"{name}_ms"] = float(ordered[nearest_rank(ordered.size, p) - 1])
-            rec = recommend_timeout(ordered, target, confidence=confidence)
+            rec = _recommend_sorted(ordered, target, confidence)
             row.update(
                 max_ms=float(ordered[-1]),
                 timeout_ms=rec.timeout_ms,

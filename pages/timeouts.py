@@ -22,14 +22,8 @@ EXAMPLES = {
     "Apache JMeter test file (255 requests, 3 failures)": ui.EXAMPLES
     / "jmeter-apache-testfile.csv",
 }
-TARGETS = {
-    "90": "p90: cut off at most 10 %",
-    "95": "p95: at most 5 %",
-    "99": "p99: at most 1 %",
-    "99.5": "p99.5: at most 0.5 %",
-    "99.9": "p99.9: at most 0.1 %",
-    "99.99": "p99.99: at most 0.01 %",
-}
+TARGETS = {"p90": 0.9, "p95": 0.95, "p99": 0.99, "p99.5": 0.995, "p99.9": 0.999,
+           "p99.99": 0.9999}  # fmt: skip
 UNITS = {
     "auto": "from the file",
     "ms": "milliseconds",
@@ -61,19 +55,34 @@ def selection(
     return ftmath.select_requests(_frame, labels=labels, warmup_s=warmup_s)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def analysis(key: tuple, _frame: pd.DataFrame, target: float) -> dict:
+@st.cache_data(max_entries=8, show_spinner=False)
+def description(key: tuple, _frame: pd.DataFrame) -> dict:
+    """What does not depend on the target: percentiles, spectrum, histogram, time series."""
     healthy = _frame["latency_ms"].to_numpy()[_frame["ok"].to_numpy()]
     result: dict = {"healthy": healthy.size}
     if healthy.size == 0:
         return result
-    result["recommendation"] = ftmath.recommend_timeout(healthy, target)
     result["table"] = ftmath.percentile_table(healthy)
     result["spectrum"] = ftmath.percentile_spectrum(healthy)
     result["bins"] = ftmath.latency_bins(healthy)
-    result["endpoints"] = ftmath.endpoint_table(_frame, target=target)
     if _frame["timestamp"].notna().any():
         result["over_time"] = ftmath.latency_over_time(_frame)
+    return result
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def recommendation(key: tuple, _frame: pd.DataFrame, target: float) -> dict:
+    healthy = _frame["latency_ms"].to_numpy()[_frame["ok"].to_numpy()]
+    return {
+        "recommendation": ftmath.recommend_timeout(healthy, target),
+        "endpoints": ftmath.endpoint_table(_frame, target=target),
+    }
+
+
+def analysis(key: tuple, frame: pd.DataFrame, target: float) -> dict:
+    result = description(key, frame)
+    if result["healthy"]:
+        result = {**result, **recommendation(key, frame, target)}
     return result
 
 
@@ -100,8 +109,20 @@ def readable(
     return shown
 
 
-def digest_of(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+def digest_of(source: ui.Source) -> str:
+    """SHA-256 of the content, computed once per uploaded file (hashing 200 MB takes time)."""
+    uploaded = st.session_state.get("timeouts.source.upload")
+    token = (
+        getattr(uploaded, "file_id", None) if not source.is_example else f"example:{source.name}"
+    )
+    memo = st.session_state.setdefault("timeouts.digests", {})
+    if token is None or token not in memo:
+        digest = hashlib.sha256(source.data).hexdigest()
+        if token is None:
+            return digest
+        memo.clear()  # keep one: the current file
+        memo[token] = digest
+    return memo[token]
 
 
 # --- charts ---------------------------------------------------------------------------------
@@ -246,21 +267,23 @@ with options_col:
         placeholder="found by its name",
         help="Which column holds the latency, when a plain CSV has several.",
     )
-    target_key = st.select_slider(
-        "Timeout target (healthy requests that must finish in time)",
+    target_name = st.select_slider(
+        "Timeout target: the percentile of healthy requests that must finish in time",
         list(TARGETS),
-        value="99.9",
-        format_func=lambda t: TARGETS[t],
+        value="p99.9",
         key="timeouts.target",
         bind="query-params",
-        help="The false-timeout budget: the share of healthy requests you accept to cut off.",
+        help="The false-timeout budget: p99.9 accepts cutting off at most 0.1 % of healthy "
+        "requests.",
     )
-target = float(target_key) / 100.0
+    target = TARGETS[target_name]
+    st.caption(f"Cuts off at most {1 - target:.2%} of healthy requests.")
+target_key = target_name.removeprefix("p")
 
 if source is None:
     st.stop()
 
-digest = digest_of(source.data)
+digest = digest_of(source)
 fresh = st.session_state.get("timeouts.digest") != digest  # new data: its own selection
 if fresh:
     st.session_state["timeouts.digest"] = digest
@@ -272,8 +295,8 @@ parsed = ui.guarded(
 )
 if parsed is None:
     st.info(
-        "Nothing was read from this file, so there are no results. Choose one of the examples "
-        "or upload another file; your settings are kept.",
+        "Nothing was read from this file, so there are no results. Upload another file, or "
+        "remove this one (×) to go back to the examples; your settings are kept.",
         icon=":material/info:",
     )
     st.stop()
