@@ -101,6 +101,8 @@ def readable(
     shown.attrs = {}
     for column in percents:
         shown[column] = [ui.fmt_percent(v) for v in shown[column]]
+    if "coverage" in shown:
+        shown["coverage"] = ["n/a" if math.isnan(v) else f"{v:.4f}" for v in shown["coverage"]]
     for column in columns:
         shown[column] = [
             "n/a" if v is None or (isinstance(v, float) and math.isnan(v)) else ui.fmt_ms(v)
@@ -225,7 +227,13 @@ def over_time_chart(frame: pd.DataFrame, timeout: float):
         height=380,
         margin={"t": 30, "b": 10},
         yaxis={"type": "log", "title": "latency (ms, log scale)"},
-        yaxis2={"overlaying": "y", "side": "right", "title": "failed", "showgrid": False},
+        yaxis2={
+            "overlaying": "y",
+            "side": "right",
+            "title": "failed requests",
+            "showgrid": False,
+            "rangemode": "tozero",
+        },
         legend={"orientation": "h"},
     )
     return fig
@@ -471,7 +479,6 @@ with tabs[0]:
             "value_ms": "latency",
             "ci_low_ms": "95 % low",
             "ci_high_ms": "95 % high",
-            "coverage": st.column_config.NumberColumn("coverage", format="%.4f"),
             "note": st.column_config.TextColumn("note", width="large"),
         },
     )
