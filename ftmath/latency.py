@@ -710,6 +710,18 @@ def _plain_csv(
     label_column = next(
         (lower[n] for n in _LABEL_NAMES if n in lower and lower[n] not in used), None
     )
+    if label_column and not pd.api.types.is_string_dtype(raw[label_column]):
+        # read as numbers ("00" became 0): read that column again, as text
+        again = fmt.read_table(
+            data,
+            delimiter="," if delimiter == "\n" else delimiter,
+            header=not headerless,
+            columns=None if headerless else [label_column],
+            text_columns=[] if headerless else [label_column],
+        )
+        raw[label_column] = (
+            again.iloc[:, columns.index(label_column)] if headerless else again[label_column]
+        ).astype("str")
     label = raw[label_column] if label_column else pd.Series(["all"] * len(raw))
     time_column = next((lower[n] for n in _TIME_NAMES if n in lower), None)
     if time_column:

@@ -230,14 +230,17 @@ def read_table(
     columns: Sequence[str] | None = None,
     text_columns: Sequence[str] = (),
     names: Sequence[str] | None = None,
+    types: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     """A delimited text table, read by pyarrow (multi-threaded) or, failing that, pandas' C parser.
 
     ``columns`` limits what is converted (the rest is only tokenised); ``text_columns`` are
-    kept as text. Quoted fields may hold delimiters and line breaks.
+    kept as text; ``types`` ("int64", "bool") spares the fast reader its type inference (a
+    cell that does not fit sends the file to the careful reader, which says where).
+    Quoted fields may hold delimiters and line breaks.
     """
     try:
-        return _read_arrow(data, delimiter, header, columns, text_columns, names)
+        return _read_arrow(data, delimiter, header, columns, text_columns, names, types)
     except ImportError:
         pass
     except Exception:  # noqa: BLE001 - any arrow complaint: let pandas read it or explain why
@@ -252,6 +255,7 @@ def _read_arrow(
     columns: Sequence[str] | None,
     text_columns: Sequence[str],
     names: Sequence[str] | None,
+    types: dict[str, str] | None = None,
 ) -> pd.DataFrame:
     import pyarrow as pa
     from pyarrow import csv as pacsv
@@ -261,9 +265,13 @@ def _read_arrow(
         autogenerate_column_names=not header and names is None,
         block_size=8 << 20,
     )
+    # Text columns are read dictionary-encoded (labels repeat: faster to parse), then cast.
     convert = pacsv.ConvertOptions(
         include_columns=list(columns) if columns else None,
-        column_types={c: pa.string() for c in text_columns},
+        column_types={
+            **{c: pa.type_for_alias(t) for c, t in (types or {}).items()},
+            **{c: pa.dictionary(pa.int32(), pa.string()) for c in text_columns},
+        },
         strings_can_be_null=False,
         quoted_strings_can_be_null=False,
     )
@@ -275,6 +283,10 @@ def _read_arrow(
     except pa.ArrowInvalid:
         parse = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True)
         table = pacsv.read_csv(_arrow_input(data), read, parse, convert)
+    for name in text_columns:
+        if name in table.column_names:
+            index = table.schema.get_field_index(name)
+            table = table.set_column(index, name, table.column(name).cast(pa.string()))
     frame = table.to_pandas()
     if not header and names is None:
         frame.columns = list(range(frame.shape[1]))
