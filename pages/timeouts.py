@@ -643,7 +643,11 @@ with tabs[5]:
         f"Source: {source.name} ({attrs['format_description']}), {rec.n:,} healthy requests"
         + (f", endpoints: {', '.join(chosen)}" if chosen else ", all endpoints"),
         f"Timeout: nearest-rank p{target_key} = {rec.timeout_ms:g} ms "
-        f"(95 % interval {rec.ci_low_ms:g} – {rec.ci_high_ms:g} ms)",
+        + (
+            f"(95 % interval {rec.ci_low_ms:g} – {rec.ci_high_ms:g} ms)"
+            if not rec.reason
+            else f"({rec.reason})"
+        ),
     ]
     budget = BUDGETS[budget_key]
     overall = float(deadline) if deadline > 0 else per_try * (int(retries) + 1) + cap * int(retries)
