@@ -14,6 +14,14 @@ from tests.e2e.helpers import metric, no_exception, open_page, wait_for_app
 UPLOAD = "[data-testid='stFileUploaderDropzoneInput']"
 
 
+def upload(page: Page, path: str) -> None:
+    """Upload a file and wait until the page has re-run with it (slow machines included)."""
+    page.set_input_files(UPLOAD, path)
+    name = path.rsplit("/", 1)[-1]
+    expect(page.get_by_test_id("stFileUploader").get_by_text(name)).to_be_visible(timeout=60_000)
+    wait_for_app(page)
+
+
 def ms(text: str) -> float:
     return float(text.replace(",", "").removesuffix(" ms"))
 
@@ -29,9 +37,8 @@ def test_default_example_and_target_from_the_url(page: Page) -> None:
 def test_upload_change_target_and_download_envoy(page: Page) -> None:
     open_page(page, "/timeouts")
     data = DATA / "latency" / "jmeter.csv"
-    page.set_input_files(UPLOAD, str(data))
-    wait_for_app(page)
-    expect(page.get_by_text("jmeter.csv", exact=False).first).to_be_visible()
+    upload(page, str(data))
+    expect(page.get_by_text("jmeter.csv — JMeter CSV", exact=False)).to_be_visible(timeout=60_000)
     assert metric(page, "Requests") == "4"
     assert metric(page, "Failed (kept apart)") == "1"
     healthy = [17.0, 250.0, 30.0]
@@ -44,6 +51,9 @@ def test_upload_change_target_and_download_envoy(page: Page) -> None:
         page.keyboard.press("ArrowLeft")
         wait_for_app(page)
     expected = np.quantile(healthy, 0.9, method="inverted_cdf")
+    label = page.get_by_test_id("stMetricLabel").filter(has_text="Recommended timeout (p90)")
+    expect(label).to_be_visible(timeout=60_000)
+    wait_for_app(page)
     assert ms(metric(page, "Recommended timeout (p90)")) == expected
 
     page.get_by_role("tab", name="Export").click()
@@ -59,7 +69,8 @@ def test_upload_change_target_and_download_envoy(page: Page) -> None:
 
 def test_bad_upload_is_explained(page: Page) -> None:
     open_page(page, "/timeouts")
-    page.set_input_files(UPLOAD, str(DATA / "latency" / "locust_stats.csv"))
-    wait_for_app(page)
-    expect(page.get_by_text("Locust's aggregated statistics", exact=False)).to_be_visible()
+    upload(page, str(DATA / "latency" / "locust_stats.csv"))
+    expect(page.get_by_text("Locust's aggregated statistics", exact=False)).to_be_visible(
+        timeout=60_000
+    )
     no_exception(page)
