@@ -80,6 +80,14 @@ PAGES: list[PageSpec] = [
         "How long replicas, spares and repair crews keep a group up: MTTF, R(t), availability.",
     ),
     PageSpec(
+        "pages/timeouts.py",
+        "Timeouts",
+        ":material/timer:",
+        "Measure",
+        "Upload measured response times: the timeout for a false-timeout budget, with its "
+        "confidence, and what retries and hedging cost and buy.",
+    ),
+    PageSpec(
         "pages/correlation.py",
         "Correlation",
         ":material/hub:",
@@ -360,3 +368,21 @@ def explain(
             st.markdown(f"*Convention.* {explanation.convention}")
         if explanation.reference:
             st.markdown(f"*Source.* {explanation.reference}")
+        for note in explanation.notes:
+            st.caption(note)
+
+
+# --- latency formatting (Timeouts, Policy simulator) ----------------------------------------
+
+
+def fmt_ms(value: float) -> str:
+    """A latency: ``0.35 ms``, ``14 ms``, ``2,834 ms``, ``82.2 s``; NaN said in words."""
+    if value is None or math.isnan(value):
+        return na("not defined")
+    if math.isinf(value):
+        return "∞"
+    if value >= 10_000:
+        return f"{value / 1000:,.1f} s"
+    if value >= 100:
+        return f"{value:,.0f} ms"
+    return f"{value:.3g} ms"

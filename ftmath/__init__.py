@@ -1,243 +1,74 @@
 """ftmath: the exact maths behind the Fault Tolerance Workbench.
 
-Pure functions and small result objects: no UI, no printing, no global state. Every public
-name is listed in ``__all__``; the stable contract is in ``DESIGN.md``.
+Pure functions and small result objects: no UI, no printing, no global state. Each topic is a
+module with its own ``__all__``; the package re-exports all of them, so ``ftmath.evaluate``,
+``ftmath.read_latencies`` and the rest are one import away. The stable contract is in
+``docs/DESIGN.md``. Export builders (bytes out) stay in :mod:`ftmath.report`.
 """
 
-from ftmath.catalog import (
-    example_multi_region,
-    example_storage_array,
-    example_web_service,
-    read_drive_survival,
-    read_sla_commitments,
+from ftmath import catalog as _catalog
+from ftmath import configs as _configs
+from ftmath import correlation as _correlation
+from ftmath import diagram as _diagram
+from ftmath import errors as _errors
+from ftmath import events as _events
+from ftmath import explain as _explain
+from ftmath import incidents as _incidents
+from ftmath import latency as _latency
+from ftmath import redundancy as _redundancy
+from ftmath import reliability as _reliability
+from ftmath import roi as _roi
+from ftmath import roi_report as _roi_report
+from ftmath import roi_uncertainty as _roi_uncertainty
+from ftmath import slo as _slo
+from ftmath import targets as _targets
+from ftmath import timeouts as _timeouts
+from ftmath import timeparse as _timeparse
+from ftmath import topology as _topology
+from ftmath import topology_editing as _topology_editing
+from ftmath.catalog import *  # noqa: F403
+from ftmath.configs import *  # noqa: F403
+from ftmath.correlation import *  # noqa: F403
+from ftmath.diagram import *  # noqa: F403
+from ftmath.errors import *  # noqa: F403
+from ftmath.events import *  # noqa: F403
+from ftmath.explain import *  # noqa: F403
+from ftmath.incidents import *  # noqa: F403
+from ftmath.latency import *  # noqa: F403
+from ftmath.redundancy import *  # noqa: F403
+from ftmath.reliability import *  # noqa: F403
+from ftmath.roi import *  # noqa: F403
+from ftmath.roi_report import *  # noqa: F403
+from ftmath.roi_uncertainty import *  # noqa: F403
+from ftmath.slo import *  # noqa: F403
+from ftmath.targets import *  # noqa: F403
+from ftmath.timeouts import *  # noqa: F403
+from ftmath.timeparse import *  # noqa: F403
+from ftmath.topology import *  # noqa: F403
+from ftmath.topology_editing import *  # noqa: F403
+
+# In reading order; a module name that is also a function (ftmath.roi) means the function.
+_TOPICS = (
+    _errors,
+    _explain,
+    _reliability,
+    _targets,
+    _topology,
+    _topology_editing,
+    _diagram,
+    _catalog,
+    _redundancy,
+    _latency,
+    _timeouts,
+    _configs,
+    _timeparse,
+    _events,
+    _correlation,
+    _incidents,
+    _slo,
+    _roi,
+    _roi_uncertainty,
+    _roi_report,
 )
 
-# correlation
-from ftmath.correlation import (
-    Cascades,
-    Coincidence,
-    CorrelationResult,
-    LagResult,
-    cascades,
-    coincidence_table,
-    coincidences,
-    correlate,
-    cross_correlation,
-    parse_bin,
-)
-from ftmath.diagram import to_dot
-from ftmath.errors import ComputationLimitError, InputError
-
-# events (correlation)
-from ftmath.events import (
-    NO_TYPE,
-    read_columns,
-    read_events,
-    refine_types,
-    select_events,
-    type_summary,
-)
-from ftmath.explain import Explanation, latex_number, latex_text
-from ftmath.incidents import (
-    IncidentStats,
-    cause_labels,
-    cause_summary,
-    filter_incidents,
-    incident_columns,
-    incident_statistics,
-    merge_outages,
-    read_incidents,
-)
-from ftmath.redundancy import (
-    ARRANGEMENTS,
-    Comparison,
-    RedundancyResult,
-    active_failure_stages,
-    compare_configurations,
-    hours_from_rate,
-    load_sharing,
-    mttf_active,
-    mttf_standby,
-    redundant_group,
-    repairable,
-    warm_standby,
-)
-from ftmath.reliability import (
-    HOURS_PER_YEAR,
-    Downtime,
-    availability,
-    downtime,
-    k_of_n,
-    k_of_n_unreliability,
-    mission_reliability,
-    mission_unreliability,
-    nines,
-    parallel,
-    parallel_unreliability,
-    series,
-    series_unreliability,
-    unavailability,
-)
-from ftmath.roi import (
-    DOWNTIME_COST_REFERENCES,
-    HOURS_RANGE,
-    MAX_MONEY,
-    ROI_INPUTS,
-    SENSITIVITY_INPUTS,
-    BreakEven,
-    DowntimeCost,
-    DowntimeCostReference,
-    RoiResult,
-    break_even,
-    downtime_cost_per_hour,
-    mtbf_mttr_from_figures,
-    roi,
-    roi_sensitivity,
-)
-from ftmath.roi_report import (
-    RoiAnalysis,
-    RoiScenario,
-    analyse_roi,
-    scenario_from_json,
-)
-from ftmath.roi_uncertainty import RoiSimulation, simulate_roi
-from ftmath.slo import SloReport, incident_report_markdown, slo_report
-from ftmath.targets import downtime_budget
-
-# times (correlation; shared with incidents)
-from ftmath.timeparse import check_timezone, parse_times
-from ftmath.topology import (
-    Component,
-    Topology,
-    TopologyResult,
-    evaluate,
-    load_document,
-    parse_topology,
-)
-from ftmath.topology_editing import (
-    Tier,
-    components_from_table,
-    components_table,
-    document_from_tiers,
-    document_from_token,
-    replica_what_if,
-    share_token,
-    tiers_from_document,
-)
-
-__all__ = [
-    # catalog of component figures
-    "example_multi_region",
-    "example_storage_array",
-    "example_web_service",
-    "read_drive_survival",
-    "read_sla_commitments",
-    # correlation
-    "Cascades",
-    "Coincidence",
-    "CorrelationResult",
-    "LagResult",
-    "cascades",
-    "coincidence_table",
-    "coincidences",
-    "correlate",
-    "cross_correlation",
-    "parse_bin",
-    # events (correlation)
-    "NO_TYPE",
-    "read_columns",
-    "read_events",
-    "refine_types",
-    "select_events",
-    "type_summary",
-    # times (correlation; shared with incidents)
-    "check_timezone",
-    "parse_times",
-    # errors
-    "ComputationLimitError",
-    "InputError",
-    # explanations
-    "Explanation",
-    "latex_number",
-    "latex_text",
-    # incidents
-    "IncidentStats",
-    "cause_labels",
-    "cause_summary",
-    "filter_incidents",
-    "incident_columns",
-    "incident_statistics",
-    "merge_outages",
-    "read_incidents",
-    # redundancy
-    "ARRANGEMENTS",
-    "Comparison",
-    "RedundancyResult",
-    "active_failure_stages",
-    "compare_configurations",
-    "hours_from_rate",
-    "load_sharing",
-    "mttf_active",
-    "mttf_standby",
-    "redundant_group",
-    "repairable",
-    "warm_standby",
-    # reliability
-    "HOURS_PER_YEAR",
-    "Downtime",
-    "availability",
-    "downtime",
-    "k_of_n",
-    "k_of_n_unreliability",
-    "mission_reliability",
-    "mission_unreliability",
-    "nines",
-    "parallel",
-    "parallel_unreliability",
-    "series",
-    "series_unreliability",
-    "unavailability",
-    # roi
-    "DOWNTIME_COST_REFERENCES",
-    "HOURS_RANGE",
-    "MAX_MONEY",
-    "ROI_INPUTS",
-    "SENSITIVITY_INPUTS",
-    "BreakEven",
-    "DowntimeCost",
-    "DowntimeCostReference",
-    "RoiAnalysis",
-    "RoiResult",
-    "RoiScenario",
-    "RoiSimulation",
-    "analyse_roi",
-    "break_even",
-    "downtime_cost_per_hour",
-    "mtbf_mttr_from_figures",
-    "roi",
-    "roi_sensitivity",
-    "scenario_from_json",
-    "simulate_roi",
-    # slo
-    "SloReport",
-    "incident_report_markdown",
-    "slo_report",
-    # targets
-    "downtime_budget",
-    # topology
-    "Component",
-    "components_from_table",
-    "components_table",
-    "Tier",
-    "Topology",
-    "TopologyResult",
-    "document_from_tiers",
-    "document_from_token",
-    "evaluate",
-    "load_document",
-    "parse_topology",
-    "replica_what_if",
-    "share_token",
-    "tiers_from_document",
-    "to_dot",
-]
+__all__ = [name for module in _TOPICS for name in module.__all__]

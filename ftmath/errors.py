@@ -24,3 +24,6 @@ class ComputationLimitError(InputError):
 
     The message says which limit was hit and how to stay within it.
     """
+
+
+__all__ = ["ComputationLimitError", "InputError"]

@@ -60,11 +60,10 @@ import scipy.linalg
 from ftmath._validate import as_float, check_positive, check_probability
 from ftmath.errors import ComputationLimitError, InputError
 from ftmath.explain import Explanation, latex_number
-from ftmath.reliability import HOURS_PER_YEAR, Downtime, check_k, downtime, nines
+from ftmath.reliability import HOURS_PER_YEAR, HOURS_RANGE, Downtime, check_k, downtime, nines
 
 __all__ = [
     "ARRANGEMENTS",
-    "HOURS_RANGE",
     "Comparison",
     "RedundancyResult",
     "active_failure_stages",
@@ -85,8 +84,6 @@ MAX_SPAN = 100
 """Most tolerated failures ``n - k`` of a Markov-chain group (the chain has about twice as
 many states, and R(t) needs its matrix exponential)."""
 
-HOURS_RANGE = (1e-6, 1e12)
-"""Durations a Markov-chain group accepts: from 3.6 ms to about 100 million years."""
 
 MAX_UNITS = 10_000_000
 """Most units a closed form accepts."""

@@ -25,6 +25,8 @@ import numpy as np
 from ftmath._validate import check_positive, check_probabilities, check_probability
 
 __all__ = [
+    "HOURS_PER_YEAR",
+    "HOURS_RANGE",
     "Downtime",
     "availability",
     "downtime",
@@ -42,6 +44,10 @@ __all__ = [
 
 HOURS_PER_YEAR = 8760.0
 """A year of 365 days, the default everywhere a per-year figure is given."""
+
+HOURS_RANGE = (1e-6, 1e12)
+"""Durations the redundancy and ROI models accept: from 3.6 ms to about 114 million years,
+which keeps every derived rate and cash flow finite."""
 
 # Units processed per block by the vectorised Poisson-binomial recursion (see `_count_pmf`).
 _BLOCK = 32

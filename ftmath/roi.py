@@ -42,12 +42,11 @@ from scipy import optimize
 from ftmath._validate import as_float, check_positive, check_probability
 from ftmath.errors import InputError
 from ftmath.explain import Explanation, latex_number
-from ftmath.reliability import HOURS_PER_YEAR
+from ftmath.reliability import HOURS_PER_YEAR, HOURS_RANGE
 
 __all__ = [
     "DISCOUNT_RATE_RANGE",
     "DOWNTIME_COST_REFERENCES",
-    "HOURS_RANGE",
     "MAX_IRR",
     "MAX_MONEY",
     "MAX_YEARS",
@@ -70,8 +69,6 @@ __all__ = [
 MAX_YEARS = 100
 """Longest horizon accepted (years)."""
 
-HOURS_RANGE = (1e-6, 1e12)
-"""MTBF and MTTR accepted (hours): from 3.6 ms to about 114 million years."""
 
 MAX_MONEY = 1e15
 """Largest amount of money accepted, in any currency."""

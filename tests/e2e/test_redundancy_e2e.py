@@ -70,7 +70,7 @@ def test_download_the_comparison(page: Page) -> None:
 
 def test_a_shared_link_restores_the_group(page: Page) -> None:
     open_redundancy(page, "?redundancy.n=5&redundancy.k=2&redundancy.crews=2")
-    assert page.get_by_role("spinbutton", name="Units (n)").input_value() == "5"
+    expect(page.get_by_role("spinbutton", name="Units (n)")).to_have_value("5")
     cells = table_cells(page, "Active 2-of-5")
     assert "Active 2-of-5" in cells
     assert "2 crews" in cells

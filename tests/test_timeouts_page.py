@@ -1,0 +1,100 @@
+"""AppTest of the Timeouts page: default data, uploads (good, bad, pre-aggregated), target."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import ftmath
+from tests.apptest import messages, metric_values, open_page
+from tests.conftest import DATA, EXAMPLES
+
+PAGE = "pages/timeouts.py"
+LAT = DATA / "latency"
+
+
+def table_with(at, column: str):  # noqa: ANN001, ANN201
+    """The first st.dataframe on the page that has ``column``."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def upload(at, name: str, data: bytes):  # noqa: ANN001, ANN201
+    at.file_uploader(key="timeouts.source.upload").set_value((name, data, "text/csv")).run()
+    return at
+
+
+def test_opens_on_the_ehrbase_example() -> None:
+    at = open_page(PAGE)
+    assert not at.exception
+    values = metric_values(at)
+    assert values["Requests"] == "22,005"
+    assert values["Failed (kept apart)"] == "0"
+    frame = ftmath.read_latencies(EXAMPLES / "ehrbase-perftest-2022-07-05.jtl")
+    expected = np.quantile(frame["latency_ms"], 0.999, method="inverted_cdf")
+    assert values["Recommended timeout (p99.9)"] == f"{expected:,.0f} ms"
+    assert not messages(at, "error")
+
+
+def test_upload_k6_csv_shows_the_table() -> None:
+    at = upload(open_page(PAGE), "k6.csv", (LAT / "k6.csv").read_bytes())
+    assert not at.exception
+    values = metric_values(at)
+    assert values["Requests"] == "3"
+    assert values["Healthy"] == "2"
+    table = table_with(at, "percentile")
+    assert table["percentile"].tolist()[:2] == ["p50", "p90"]
+    assert table.set_index("percentile").loc["max", "value_ms"] == "114 ms"
+
+
+def test_changing_the_target_changes_the_timeout() -> None:
+    at = open_page(PAGE)
+    at.select_slider(key="timeouts.target").set_value("p99").run()
+    frame = ftmath.read_latencies(EXAMPLES / "ehrbase-perftest-2022-07-05.jtl")
+    expected = np.quantile(frame["latency_ms"], 0.99, method="inverted_cdf")
+    assert metric_values(at)["Recommended timeout (p99)"] == f"{expected:,.0f} ms"
+
+
+def test_bad_upload_shows_an_error_and_keeps_working() -> None:
+    at = upload(open_page(PAGE), "garbage.csv", b"name,size\na,1\n")
+    assert not at.exception
+    errors = messages(at, "error")
+    assert any("no latency column found" in e for e in errors)
+    at = upload(at, "locust_stats.csv", (LAT / "locust_stats.csv").read_bytes())
+    assert any("Locust" in e for e in messages(at, "error"))
+    # the user's target survives a bad upload
+    assert at.select_slider(key="timeouts.target").value == "p99.9"
+
+
+def test_unit_choice_fixes_a_unitless_column() -> None:
+    at = upload(open_page(PAGE), "plain.csv", b"latency\n0.1\n0.2\n0.3\n")
+    assert any("unit" in e for e in messages(at, "error"))
+    at.selectbox(key="timeouts.unit").set_value("s").run()
+    assert metric_values(at)["Recommended timeout (p99.9)"] == "300 ms"
+
+
+def test_llmperf_example_keeps_failures_apart_and_compares_policies() -> None:
+    at = open_page(PAGE)
+    at.selectbox(key="timeouts.source.example").set_value(
+        next(o for o in at.selectbox(key="timeouts.source.example").options if "LLM" in o)
+    ).run()
+    values = metric_values(at)
+    assert values["Failed (kept apart)"] == "539"
+    policies = table_with(at, "policy")
+    assert len(policies) == 4
+    assert "Closed-form success with retries" in values
+
+
+def test_endpoint_filter() -> None:
+    at = open_page(PAGE)
+    labels = at.multiselect(key="timeouts.labels").options
+    at.multiselect(key="timeouts.labels").set_value([labels[0]]).run()
+    assert metric_values(at)["Endpoints"] == "1"
+    assert not at.exception
+
+
+def test_prometheus_histogram_upload() -> None:
+    at = upload(open_page(PAGE), "metrics.txt", (LAT / "prometheus.txt").read_bytes())
+    assert not at.exception
+    assert any("estimates" in w for w in messages(at, "warning"))
+    values = metric_values(at)
+    assert values["Requests counted"] == "144,320"
+    assert values["Timeout for p99.9 (bucket top)"].startswith("n/a")  # in the +Inf bucket
