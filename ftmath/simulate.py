@@ -1611,6 +1611,7 @@ def _run_events(policy: ClientPolicy, dependency: Dependency, draws: _Draws, cha
     attempts = [0] * n
     outstanding = [0] * n
     pending = [False] * n
+    latest = [0.0] * n
     sent: list[float] = []
     rejected = denied = 0
     heap: list[tuple] = []
@@ -1691,8 +1692,9 @@ def _run_events(policy: ClientPolicy, dependency: Dependency, draws: _Draws, cha
                 if ok:
                     finish(i, rel, True)
                 elif hedging:
+                    latest[i] = max(latest[i], rel)  # copies may end out of order by an ulp
                     if outstanding[i] == 0 and not pending[i]:
-                        finish(i, rel, False)
+                        finish(i, latest[i], False)
                 elif j + 1 < slots:
                     following = rel + waits[i * n_waits + j]
                     if following >= deadline:
