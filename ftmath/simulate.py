@@ -354,7 +354,7 @@ class Dependency:
                 f"lognormal latency (p50 {self.quantile(0.5):.4g} ms, "
                 f"p99 {self.quantile(0.99):.4g} ms)"
             )
-        text += f", {self.failure:.3g} of calls fail"
+        text += f", {self.failure * 100:.3g} % of calls fail"
         if self.chaos:
             text += "; " + "; ".join(c.describe() for c in self.chaos)
         return text
@@ -1182,8 +1182,9 @@ class SimulationResult:
         Returns
         -------
         dict
-            Policy, shares of outcomes, latency percentiles (all outcomes), load, peak load,
-            breaker trips and rejections, budget refusals, hung requests, engine and seed.
+            Policy, shares of outcomes (and ok + degraded), latency percentiles (all
+            outcomes), load, peak load, breaker trips and rejections, budget refusals, hung
+            requests, engine and seed.
         """
         peak, peak_at, _, _ = self.peak_load()
         return {
@@ -1191,6 +1192,7 @@ class SimulationResult:
             "success": self.success,
             "degraded": self.degraded,
             "failed": self.failed,
+            "served": self.served,
             "p50_ms": self.latency_percentile(0.5),
             "p99_ms": self.latency_percentile(0.99),
             "p999_ms": self.latency_percentile(0.999),
@@ -1803,9 +1805,9 @@ def policy_configs(
     if per_try is None and policy.deadline_ms is None:
         comments.append("The policy has no timeout: 60 s is written as a safety net.")
     if policy.jitter not in ("full",) and k:
+        used = "no jitter" if policy.jitter == "none" else f"{policy.jitter} jitter"
         comments.append(
-            f"The simulated back-off uses {policy.jitter} jitter; Envoy and gRPC always use "
-            "full jitter."
+            f"The simulated back-off uses {used}; Envoy and gRPC always use full jitter."
         )
     if policy.breaker is not None:
         comments.append(
