@@ -52,6 +52,7 @@ from ftmath.timeouts import (
 __all__ = [
     "BREAKER_STATES",
     "CHAOS_KINDS",
+    "MAX_LATENCY_MS",
     "OUTCOMES",
     "POLICY_PRESETS",
     "BreakerPolicy",
@@ -83,6 +84,9 @@ POLICY_PRESETS: tuple[str, ...] = (
     "hedge at p95",
 )
 """The presets of :func:`policy_presets`, in the page's order."""
+
+MAX_LATENCY_MS = 1e10
+"""The largest call latency accepted (about 115 days): beyond it a unit is wrong."""
 
 _OK, _DEGRADED, _FAILED = 0, 1, 2
 _CLOSED, _OPEN, _HALF = 0, 1, 2
@@ -231,6 +235,11 @@ class Dependency:
         20.0
         """
         sample = np.sort(_latencies(latencies_ms))
+        if sample[-1] > MAX_LATENCY_MS:
+            raise InputError(
+                f"`latencies_ms` holds {sample[-1]:g} ms: a call latency must be at most "
+                f"{MAX_LATENCY_MS:,.0f} ms (about 115 days); check the file's unit"
+            )
         sample.setflags(write=False)
         return cls("empirical", sample, math.nan, math.nan, _failure(failure), _chaos(chaos))
 
@@ -276,6 +285,8 @@ class Dependency:
         q = check_positive(p99_ms, "p99_ms")
         if q <= m:
             raise InputError(f"`p99_ms` ({q:g}) must be above `median_ms` ({m:g})")
+        if q > MAX_LATENCY_MS:
+            raise InputError(f"`p99_ms` must be at most {MAX_LATENCY_MS:,.0f} ms, got {q:g}")
         mu, sigma = math.log(m), math.log(q / m) / _Z99
         return cls("lognormal", None, mu, sigma, _failure(failure), _chaos(chaos))
 
@@ -345,9 +356,10 @@ class Dependency:
             One line.
         """
         if self.sample is not None:
+            n = self.sample.size
             text = (
-                f"{self.sample.size:,} measured latencies (p50 {self.quantile(0.5):g} ms, "
-                f"p99 {self.quantile(0.99):g} ms)"
+                f"{n:,} measured latenc{'y' if n == 1 else 'ies'} (p50 {self.quantile(0.5):g} "
+                f"ms, p99 {self.quantile(0.99):g} ms)"
             )
         else:
             text = (

@@ -378,7 +378,11 @@ with dep_col:
                     )
                     dep_key = ("sample", digest, endpoint)
                 elif picked is not None:
-                    st.error("No healthy request for this endpoint: choose another one.")
+                    st.error(
+                        "No healthy request in this selection: the simulator replays the "
+                        "latencies of successful requests. Choose another endpoint or file, or "
+                        "a lognormal."
+                    )
     else:
         a, b = st.columns(2)
         median = a.number_input("Median (ms)", 0.001, 3_600_000.0, 20.0, key="simulator.median")

@@ -591,6 +591,8 @@ class TestBadInput:
             (lambda: Dependency.empirical([]), "empty"),
             (lambda: Dependency.empirical([1.0, float("nan")]), "`latencies_ms[1]`"),
             (lambda: Dependency.empirical([1.0], failure=2), "`failure` must be a probability"),
+            (lambda: Dependency.empirical([1.0, 1e300]), "check the file's unit"),
+            (lambda: Dependency.lognormal(10, 1e11), "`p99_ms` must be at most"),
             (lambda: Dependency.lognormal(10, 50).quantile(1.0), "0- or 1-quantile"),
         ],
     )
