@@ -277,7 +277,9 @@ def load_chart(runs: dict[str, dict], chaos: ftmath.Chaos | None) -> go.Figure:
     shade(fig, chaos)
     fig.update_xaxes(title="time (s)")
     fig.update_yaxes(title="calls to the dependency per request", rangemode="tozero")
-    fig.update_layout(height=380, margin={"t": 30, "b": 10}, legend={"orientation": "h"})
+    fig.update_layout(
+        height=420, margin={"t": 30, "b": 10}, legend={"orientation": "h", "y": -0.25}
+    )
     return fig
 
 
@@ -327,7 +329,7 @@ def breaker_chart(runs: dict[str, dict], chaos: ftmath.Chaos | None) -> go.Figur
         tickvals=[0, 1, 2], ticktext=["closed", "half-open", "open"], range=[-0.2, 2.2]
     )
     fig.update_xaxes(title="time (s)")
-    fig.update_layout(height=300, margin={"t": 30, "b": 10}, legend={"orientation": "h"})
+    fig.update_layout(height=340, margin={"t": 30, "b": 10}, legend={"orientation": "h", "y": -0.3})
     return fig
 
 
@@ -547,7 +549,8 @@ with chart_tabs[0]:
         "Calls sent to the dependency per arriving request, per time bin. Without a budget or "
         "breaker, k retries multiply the load by up to k + 1 exactly when the dependency can "
         "least take it. A 20 % budget holds it to 1.2× over its window (the first seconds of an "
-        "outage spend what the window saved); an open breaker drops it to the probes."
+        "outage spend what the window saved, and that burst echoes once per window); an open "
+        "breaker drops it to the probes."
     )
 with chart_tabs[1]:
     st.plotly_chart(outcome_chart(runs, chaos), width="stretch", key="simulator.chart.outcome")
