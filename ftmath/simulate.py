@@ -1816,18 +1816,19 @@ def policy_configs(
     comments = [f"Policy: {policy.name} — {policy.describe()}"]
     if per_try is None and policy.deadline_ms is None:
         comments.append("The policy has no timeout: 60 s is written as a safety net.")
-    if policy.jitter not in ("full",) and k:
+    if policy.fallback:
+        comments.append("Fallback: served by the application (a cached or default answer).")
+    envoy_comments = list(comments)
+    if policy.jitter != "full" and k:
         used = "no jitter" if policy.jitter == "none" else f"{policy.jitter} jitter"
-        comments.append(
+        envoy_comments.append(
             f"The simulated back-off uses {used}; Envoy and gRPC always use full jitter."
         )
     if policy.breaker is not None:
-        comments.append(
-            "Circuit breaker: Envoy's outlier_detection ejects failing hosts; the client-side "
-            "breaker is in the Resilience4j file."
+        envoy_comments.append(
+            "Circuit breaker: not in this file. Envoy's outlier_detection ejects failing hosts; "
+            "the client-side breaker is in the Resilience4j file."
         )
-    if policy.fallback:
-        comments.append("Fallback: served by the application (a cached or default answer).")
     hedge = policy.hedge_delay_ms if policy.hedging else None
     envoy = configs.envoy_route_config(
         timeout_ms=overall,
@@ -1839,7 +1840,7 @@ def policy_configs(
         hedge_delay_ms=hedge,
         hedges=policy.max_hedges,
         cluster=name,
-        comments=comments,
+        comments=envoy_comments,
     )
     grpc = configs.grpc_service_config(
         timeout_ms=overall,
