@@ -56,6 +56,10 @@ def test_comparison_runs_and_downloads(page: Page, tmp_path: Path) -> None:
     # the configuration of the breaker policy
     page.get_by_label("Policy", exact=True).last.click()
     page.get_by_role("option", name="breaker + fallback").click()
+    # the rerun has happened once the preview shows the chosen policy (a busy machine is slow)
+    expect(page.get_by_text("# Policy: breaker + fallback", exact=False).first).to_be_visible(
+        timeout=60_000
+    )
     wait_for_app(page)
     text = download(page, "Resilience4j (properties)", tmp_path).read_text(encoding="utf-8")
     assert "circuitbreaker.instances.backend.slidingWindowSize=50" in text
