@@ -88,7 +88,7 @@ def explain_target(
     a = check_probability(availability, "availability")
     if a == 0.0:
         raise InputError("`availability` must be above 0")
-    table = downtime_budget({"target": a}, hours_per_year=hours_per_year).loc["target"]
+    table = downtime_budget({"target": a}, hours_per_year=hours_per_year)
     year = float(hours_per_year)
     a_text = latex_number(a, 12)
     convention = (
@@ -104,7 +104,7 @@ def explain_target(
     out = {
         "nines": Explanation(
             quantity="Nines of the target",
-            value=float(table["nines"]),
+            value=float(table["nines"].iloc[0]),
             formula=r"n = -\log_{10}(1 - A)",
             substituted=rf"n = -\log_{{10}}(1 - {a_text})",
             inputs={"A": a},
@@ -121,7 +121,7 @@ def explain_target(
         )
         out[key] = Explanation(
             quantity=quantity,
-            value=float(table[key]),
+            value=float(table[key].iloc[0]),
             formula=rf"D = (1 - A) \times {symbol}",
             substituted=rf"D = (1 - {a_text}) \times {shown}\ \text{{h}}",
             inputs={"A": a, "T": hours},
