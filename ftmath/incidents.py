@@ -1256,7 +1256,10 @@ class IncidentStats:
                 {"W": W, "D": D, "F": F},
                 "(W - D) / F" if F > 0 else "",
                 "F counts outages that begin after up time observed in the window; an outage "
-                "that opens the window ends no observed up time. " + scope + ".",
+                "that opens the window ends no observed up time. "
+                + scope[:1].upper()
+                + scope[1:]
+                + ".",
                 reference,
                 unavailable_reason=None if F > 0 else (why or "no failure after observed up time"),
                 unit="h",
@@ -1269,7 +1272,7 @@ class IncidentStats:
                 {"D": D, "N_outages": N},
                 "D / N_outages" if N > 0 else "",
                 "Mean duration of merged outages (clipped to the window); single incidents "
-                "are in incident_mean_hours. " + scope + ".",
+                "are in incident_mean_hours. " + scope[:1].upper() + scope[1:] + ".",
                 reference,
                 unavailable_reason=None if N > 0 else "no outage in the window",
                 unit="h",

@@ -449,8 +449,9 @@ def incident_report_markdown(
     Returns
     -------
     str
-        Markdown text: the statistics, what each column means, the SLO summary and the
-        windows that broke the SLO.
+        Markdown text: the statistics, what each column means, the SLO summary, the
+        windows that broke the SLO, and how the headline numbers of ``system`` (or of the
+        pooled row) are computed.
 
     Examples
     --------
@@ -510,6 +511,13 @@ def incident_report_markdown(
             "",
             markdown_table(_printable(breaches)) if len(breaches) else "None.",
         ]
+    # The explanations of the headline numbers this report contains (formula, values, source).
+    shown = system if system is not None else ALL_SYSTEMS
+    explained = list(stats.explain(shown).values())
+    if report is not None and shown in report.summary.index:
+        explained += list(report.explain(shown).values())
+    lines += ["", f"## How the numbers are computed ({escape_markdown(shown)})", ""]
+    lines += [e.to_markdown() + "\n" for e in explained]
     return "\n".join(lines) + "\n"
 
 

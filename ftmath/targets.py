@@ -8,9 +8,10 @@ import pandas as pd
 
 from ftmath._validate import check_probability
 from ftmath.errors import InputError
+from ftmath.explain import Explanation, latex_number
 from ftmath.reliability import HOURS_PER_YEAR, downtime, nines
 
-__all__ = ["downtime_budget"]
+__all__ = ["downtime_budget", "explain_target"]
 
 
 def downtime_budget(
@@ -57,3 +58,76 @@ def downtime_budget(
             }
         )
     return pd.DataFrame(rows).set_index("name")
+
+
+def explain_target(
+    availability: float, *, hours_per_year: float = HOURS_PER_YEAR
+) -> dict[str, Explanation]:
+    r"""How the nines and the allowed downtime of an availability target are computed.
+
+    Parameters
+    ----------
+    availability : float
+        The target, as a fraction (0.9999).
+    hours_per_year : float, optional
+        Year length in hours.
+
+    Returns
+    -------
+    dict of str to Explanation
+        ``"nines"``, ``"per_year"``, ``"per_month"`` and ``"per_week"`` (hours).
+
+    Examples
+    --------
+    >>> e = explain_target(0.999)["per_year"]
+    >>> print(e.substituted)
+    D = (1 - 0.999) \times 8760\ \text{h}
+    >>> round(e.recompute(), 6)
+    8.76
+    """
+    a = check_probability(availability, "availability")
+    if a == 0.0:
+        raise InputError("`availability` must be above 0")
+    table = downtime_budget({"target": a}, hours_per_year=hours_per_year)
+    year = float(hours_per_year)
+    a_text = latex_number(a, 12)
+    convention = (
+        f"A year of {year:g} hours; a month is a twelfth of the year, a week 168 hours. "
+        "Downtime is the expected total over the period, not a promise about any one outage."
+    )
+    source = "Google SRE book, ch. 3 'Embracing risk' (availability table); IEC 60050-192"
+    periods = {
+        "per_year": ("Allowed downtime per year", year, r"T_{\text{year}}"),
+        "per_month": ("Allowed downtime per month", year / 12.0, r"T_{\text{year}} / 12"),
+        "per_week": ("Allowed downtime per week", 168.0, r"168\ \text{h}"),
+    }
+    out = {
+        "nines": Explanation(
+            quantity="Nines of the target",
+            value=float(table["nines"].iloc[0]),
+            formula=r"n = -\log_{10}(1 - A)",
+            substituted=rf"n = -\log_{{10}}(1 - {a_text})",
+            inputs={"A": a},
+            expression="-log10(1 - A)",
+            convention="A value within 1e-9 of a whole number is shown as that number.",
+            reference=source,
+        )
+    }
+    for key, (quantity, hours, symbol) in periods.items():
+        shown = (
+            latex_number(year, 12)
+            if key == "per_year"
+            else (rf"{latex_number(year, 12)} / 12" if key == "per_month" else "168")
+        )
+        out[key] = Explanation(
+            quantity=quantity,
+            value=float(table[key].iloc[0]),
+            formula=rf"D = (1 - A) \times {symbol}",
+            substituted=rf"D = (1 - {a_text}) \times {shown}\ \text{{h}}",
+            inputs={"A": a, "T": hours},
+            expression="(1 - A) * T",
+            convention=convention,
+            reference=source,
+            unit="h",
+        )
+    return out

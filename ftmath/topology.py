@@ -480,7 +480,7 @@ class TopologyResult:
         ...        "system": {"series": ["a", "b"]}}
         >>> e = evaluate(doc).explain()["availability"]
         >>> print(e.substituted)
-        A = 0.9 \cdot 0.8
+        A = 0.9 \cdot 0.8 = 0.72
         >>> round(e.recompute(), 12)
         0.72
         """
@@ -964,7 +964,12 @@ def _explain_result(result: TopologyResult) -> dict[str, Explanation]:
     blocks = sum(1 for _ in _walk(topo.root))
     if blocks <= _MAX_FORMULA_BLOCKS:
         formula = "A = " + _latex(topo.root, topo, symbolic=True)
-        substituted = "A = " + _latex(topo.root, topo, symbolic=False)
+        substituted = (
+            "A = "
+            + _latex(topo.root, topo, symbolic=False)
+            + " = "
+            + latex_number(result.reliability, 10)
+        )
     else:
         formula = r"A = \Phi(A_1, \dots, A_n)"
         substituted = rf"A = \Phi(\dots) \text{{ over {len(topo.used)} components}}"
@@ -990,11 +995,6 @@ def _explain_result(result: TopologyResult) -> dict[str, Explanation]:
         expression=expression,
         convention=convention,
         reference=reference,
-        notes=tuple(
-            f"{symbols[n]} = {latex_number(topo.components[n].reliability, 12)}: {n} "
-            f"({topo.components[n].basis})"
-            for n in topo.used
-        ),
     )
     return {"availability": availability_e, "nines": nines_e, "downtime": downtime_e}
 

@@ -86,6 +86,21 @@ if table is not None and kind in table.index:
     cols[1].metric("Downtime per year", ui.fmt_duration(row["per_year"]))
     cols[2].metric("per month", ui.fmt_duration(row["per_month"]))
     cols[3].metric("per week", ui.fmt_duration(row["per_week"]))
+    explained = ui.guarded(
+        ftmath.explain_target, float(row["availability"]), hours_per_year=ui.hours_per_year()
+    )
+    if explained is not None:
+        how = st.columns(2)
+        with how[0]:
+            ui.explain(
+                explained["nines"], key="home.explain.nines", label="How are the nines computed?"
+            )
+        with how[1]:
+            ui.explain(
+                explained["per_year"],
+                key="home.explain.downtime",
+                label="How is the downtime computed?",
+            )
 
 if table is not None and not table.empty:
     with st.expander("Allowed downtime for every kind", expanded=False):

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
+import ftmath
 from ftmath import (
     ComputationLimitError,
     InputError,
@@ -201,3 +202,18 @@ class TestMarkdown:
         text = incident_report_markdown(stats, report, system="db")
         statistics = text.split("## Statistics")[1].split("### Definitions")[0]
         assert "| db |" in statistics and "| api |" not in statistics
+
+
+def test_the_markdown_report_explains_its_numbers() -> None:
+    # Issue 9: exports carry the explanations of the numbers they contain.
+    log = ftmath.read_incidents(
+        b"start,end,system\n2024-01-01 00:00,2024-01-01 01:00,a\n"
+        b"2024-01-03 00:00,2024-01-03 02:00,a\n"
+    )
+    stats = ftmath.incident_statistics(log)
+    text = ftmath.incident_report_markdown(stats, ftmath.slo_report(log, target=0.99), system="a")
+    assert "## How the numbers are computed (a)" in text
+    explained = stats.explain("a")
+    for e in explained.values():
+        assert e.substituted in text
+    assert "Error budget remaining" in text  # the SLO report's explanations for system a

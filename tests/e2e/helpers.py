@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Page, expect
 
 APP = "[data-testid='stApp']"
@@ -22,10 +24,11 @@ def open_page(page: Page, url_path: str = "/") -> None:
 
 
 def metric(page: Page, label: str) -> str:
-    """The value shown by the ``st.metric`` with this label."""
+    """The value shown by the ``st.metric`` whose label is exactly ``label``."""
+    exact = re.compile(rf"^\s*{re.escape(label)}\s*$")  # "NPV" must not match "P(NPV > 0)"
     card = (
         page.locator("[data-testid='stMetric']")
-        .filter(has=page.locator("[data-testid='stMetricLabel']", has_text=label))
+        .filter(has=page.locator("[data-testid='stMetricLabel']", has_text=exact))
         .first
     )
     return card.locator("[data-testid='stMetricValue']").inner_text().strip()
@@ -45,19 +48,24 @@ def edit_grid_cell(page: Page, grid_index: int, row: int, column: int, text: str
     accessibility cells show it has rendered.
     """
     grid = page.locator("[data-testid='stDataFrame']").nth(grid_index)
-    grid.scroll_into_view_if_needed()
-    grid.locator(f"[data-testid='glide-cell-{column + 1}-{row}']").wait_for(state="attached")
-    page.wait_for_timeout(500)
-    box = grid.bounding_box()
-    assert box is not None
-    count = grid.locator("[role='columnheader']").count()  # the row marker is not counted
-    marker = 33.0  # width of the row-marker column
-    width = (box["width"] - marker) / count  # columns of a stretched grid share the width
-    x = box["x"] + marker + width * (column + 0.5)
-    y = box["y"] + 35 * (row + 1) + 17
-    page.mouse.click(x, y)
-    page.mouse.dblclick(x, y)
-    page.wait_for_timeout(200)
-    page.keyboard.type(text)
-    page.keyboard.press("Enter")
-    wait_for_app(page)
+    cell = grid.locator(f"[data-testid='glide-cell-{column + 1}-{row}']").first
+    for _attempt in range(3):  # a busy machine sometimes drops the first click
+        grid.scroll_into_view_if_needed()
+        cell.wait_for(state="attached")
+        page.wait_for_timeout(500)
+        box = grid.bounding_box()
+        assert box is not None
+        count = grid.locator("[role='columnheader']").count()  # the row marker is not counted
+        marker = 33.0  # width of the row-marker column
+        width = (box["width"] - marker) / count  # columns of a stretched grid share the width
+        x = box["x"] + marker + width * (column + 0.5)
+        y = box["y"] + 35 * (row + 1) + 17
+        page.mouse.click(x, y)
+        page.mouse.dblclick(x, y)
+        page.wait_for_timeout(300)
+        page.keyboard.type(text)
+        page.keyboard.press("Enter")
+        wait_for_app(page)
+        if cell.text_content().strip() == text:
+            return
+    raise AssertionError(f"the grid cell ({row}, {column}) did not take {text!r}")

@@ -6,6 +6,7 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 import ftmath
+from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.helpers import edit_grid_cell, metric, no_exception, open_page, wait_for_app
 
 
@@ -64,3 +65,15 @@ def test_the_url_follows_the_topology(page: Page) -> None:
     open_page(page, "/topology")
     token = page.url.split("t=", 1)[1]
     assert ftmath.document_from_token(token)["name"].startswith("Three-tier web service")
+
+
+def test_an_opened_explanation_shows_the_formula_with_the_values(page: Page) -> None:
+    open_page(page, "/topology")
+    page.get_by_role("button", name="How is the availability computed?").click()
+    popover = page.get_by_test_id("stPopoverBody")
+    expect(popover.get_by_text("System availability")).to_be_visible()
+    expect(popover.locator(".katex").first).to_be_visible()  # LaTeX rendered by KaTeX
+    expect(popover.get_by_text("With the current inputs:")).to_be_visible()
+    assert "0.9999" in popover.inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "explanation-topology.png"))
