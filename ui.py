@@ -108,6 +108,14 @@ PAGES: list[PageSpec] = [
         "Decide",
         "Is the fault-tolerance investment worth it: NPV, payback, risk, and a report to share.",
     ),
+    PageSpec(
+        "pages/simulator.py",
+        "Policy simulator",
+        ":material/science:",
+        "Decide",
+        "Replay a dependency against timeout, retry, budget, breaker and hedging policies under "
+        "chaos: success, tail latency and the load a retry storm puts on it.",
+    ),
 ]
 """Pages that work, in navigation order. Only pages listed here are registered."""
 

@@ -20,6 +20,7 @@ from ftmath import reliability as _reliability
 from ftmath import roi as _roi
 from ftmath import roi_report as _roi_report
 from ftmath import roi_uncertainty as _roi_uncertainty
+from ftmath import simulate as _simulate
 from ftmath import slo as _slo
 from ftmath import targets as _targets
 from ftmath import timeouts as _timeouts
@@ -40,6 +41,7 @@ from ftmath.reliability import *  # noqa: F403
 from ftmath.roi import *  # noqa: F403
 from ftmath.roi_report import *  # noqa: F403
 from ftmath.roi_uncertainty import *  # noqa: F403
+from ftmath.simulate import *  # noqa: F403
 from ftmath.slo import *  # noqa: F403
 from ftmath.targets import *  # noqa: F403
 from ftmath.timeouts import *  # noqa: F403
@@ -69,6 +71,8 @@ _TOPICS = (
     _roi,
     _roi_uncertainty,
     _roi_report,
+    # simulate
+    _simulate,
 )
 
 __all__ = [name for module in _TOPICS for name in module.__all__]

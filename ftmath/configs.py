@@ -16,7 +16,12 @@ from collections.abc import Sequence
 from ftmath._validate import check_positive
 from ftmath.errors import InputError
 
-__all__ = ["envoy_route_config", "grpc_service_config", "resilience4j_properties"]
+__all__ = [
+    "envoy_route_config",
+    "grpc_service_config",
+    "resilience4j_circuit_breaker_properties",
+    "resilience4j_properties",
+]
 
 _JITTERS = ("none", "full", "equal", "decorrelated")
 
@@ -384,4 +389,70 @@ def resilience4j_properties(
             f"{prefix_r}.exponentialMaxWaitDuration="
             f"{_whole_ms(backoff_cap_ms * scale, 'backoff_cap_ms')}ms"
         )
+    return "\n".join(lines) + "\n"
+
+
+def resilience4j_circuit_breaker_properties(
+    *,
+    failure_rate: float,
+    window_calls: int,
+    minimum_calls: int,
+    open_ms: float,
+    half_open_calls: int,
+    name: str = "backend",
+    comments: Sequence[str] = (),
+) -> str:
+    """Spring Boot properties for a count-based Resilience4j CircuitBreaker.
+
+    Parameters
+    ----------
+    failure_rate : float
+        ``failureRateThreshold`` as a share (0.5 is written as 50).
+    window_calls : int
+        ``slidingWindowSize`` (``slidingWindowType=COUNT_BASED``).
+    minimum_calls : int
+        ``minimumNumberOfCalls``.
+    open_ms : float
+        ``waitDurationInOpenState`` (rounded up to whole ms).
+    half_open_calls : int
+        ``permittedNumberOfCallsInHalfOpenState``.
+    name : str, optional
+        The instance name.
+    comments : sequence of str, optional
+        Lines written as ``#`` comments at the top.
+
+    Returns
+    -------
+    str
+        ``application.properties`` lines; the breaker moves from open to half-open by itself
+        (``automaticTransitionFromOpenToHalfOpenEnabled``).
+
+    Examples
+    --------
+    >>> text = resilience4j_circuit_breaker_properties(
+    ...     failure_rate=0.5, window_calls=50, minimum_calls=20, open_ms=5000, half_open_calls=5)
+    >>> [line.split(".")[-1] for line in text.splitlines()[1:4]]
+    ['slidingWindowType=COUNT_BASED', 'slidingWindowSize=50', 'minimumNumberOfCalls=20']
+    """
+    if not 0 < failure_rate <= 1:
+        raise InputError(f"`failure_rate` must be in (0, 1], got {failure_rate}")
+    window = _count(window_calls, "window_calls", 1_000_000)
+    minimum = _count(minimum_calls, "minimum_calls", 1_000_000)
+    probes = _count(half_open_calls, "half_open_calls", 1_000_000)
+    if window < 1 or minimum < 1 or probes < 1:
+        raise InputError("`window_calls`, `minimum_calls` and `half_open_calls` must be >= 1")
+    if not name or any(c in name for c in "=:\n\r# "):
+        raise InputError("`name` must be a non-empty instance name without spaces, = or :")
+    prefix = f"resilience4j.circuitbreaker.instances.{name}"
+    lines = _comment(comments)
+    lines += [
+        f"{prefix}.registerHealthIndicator=true",
+        f"{prefix}.slidingWindowType=COUNT_BASED",
+        f"{prefix}.slidingWindowSize={window}",
+        f"{prefix}.minimumNumberOfCalls={minimum}",
+        f"{prefix}.failureRateThreshold={failure_rate * 100:g}",
+        f"{prefix}.waitDurationInOpenState={_whole_ms(open_ms, 'open_ms')}ms",
+        f"{prefix}.permittedNumberOfCallsInHalfOpenState={probes}",
+        f"{prefix}.automaticTransitionFromOpenToHalfOpenEnabled=true",
+    ]
     return "\n".join(lines) + "\n"

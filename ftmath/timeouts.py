@@ -17,7 +17,7 @@ Scale" (CACM 56(2), 2013).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -1039,6 +1039,119 @@ def _sample_backoff(
     return out
 
 
+# --- the replay of attempts, shared with ftmath.simulate ---------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class _Replay:
+    """What a replay gives per request.
+
+    Success, end time (ms from its start; inf when it hangs), attempts sent, and each attempt
+    slot's send time (ms from the request's start; NaN when not sent).
+    """
+
+    success: np.ndarray
+    end: np.ndarray
+    attempts: np.ndarray
+    sent: np.ndarray
+
+
+Behaviour = Callable[[int, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+"""``behave(slot, rows, send_ms) -> (latency, ok)``: the latency and outcome of attempt slot
+``slot`` of the requests ``rows``, given when each sends it (ms from the request's start);
+how chaos on a timeline enters."""
+
+
+def _retry_rounds(
+    x: np.ndarray,
+    ok: np.ndarray,
+    waits: np.ndarray,
+    timeout: float,
+    deadline: float,
+    *,
+    allow: np.ndarray | None = None,
+    behave: Behaviour | None = None,
+) -> _Replay:
+    """Retries with back-off, round by round, vectorised over the requests still going.
+
+    Attempt j is sent at ``s``; with ``limit = min(timeout, deadline - s)`` it succeeds at
+    ``s + x`` when it is ok and ``x <= limit``, fails at ``s + x`` when it is not ok and
+    ``x <= limit``, and times out at ``s + limit`` otherwise (an infinite latency with no limit
+    hangs: the request never ends). After a failure at ``t`` the next attempt goes at
+    ``t + wait`` if attempts remain, ``allow`` lets it and it starts before the deadline;
+    otherwise the request ends, failed, at ``t``.
+    """
+    size, slots = x.shape
+    end = np.zeros(size)
+    success = np.zeros(size, bool)
+    attempts = np.zeros(size, np.int64)
+    sent = np.full((size, slots), np.nan)
+    rows = np.arange(size)
+    clock = np.zeros(size)
+    for j in range(slots):
+        if j:
+            following = clock + waits[rows, j - 1]
+            going = following < deadline
+            if allow is not None:
+                going &= allow[rows, j - 1]
+            rows, clock = rows[going], following[going]
+        if rows.size == 0:
+            break
+        xj, oj = (x[rows, j], ok[rows, j]) if behave is None else behave(j, rows, clock)
+        limit = np.minimum(timeout, deadline - clock)
+        in_time = xj <= limit
+        sent[rows, j] = clock
+        attempts[rows] += 1
+        won = oj & in_time
+        clock = clock + np.where(in_time, xj, limit)
+        end[rows] = clock
+        success[rows[won]] = True
+        going = ~won & np.isfinite(clock)
+        rows, clock = rows[going], clock[going]
+    return _Replay(success, end, attempts, sent)
+
+
+def _hedge_rounds(
+    x: np.ndarray,
+    ok: np.ndarray,
+    delay: float,
+    timeout: float,
+    deadline: float,
+    *,
+    behave: Behaviour | None = None,
+) -> _Replay:
+    """Hedged copies at 0, d, 2d, ..., vectorised over requests; the first success wins.
+
+    Copy k goes at ``k d`` unless an earlier copy has succeeded by then or the deadline has
+    passed (strictly: sent when ``k d < min(first success so far, deadline)``). Each copy ends
+    as in :func:`_retry_rounds`. A request that gets no success ends when its last copy ends.
+    """
+    size, slots = x.shape
+    first = np.full(size, np.inf)
+    last = np.zeros(size)
+    attempts = np.zeros(size, np.int64)
+    sent = np.full((size, slots), np.nan)
+    for k in range(slots):
+        start = k * delay
+        if start >= deadline:
+            break
+        rows = np.flatnonzero(start < first) if k else np.arange(size)
+        if rows.size == 0:
+            break
+        at = np.full(rows.size, start)
+        xk, ok_k = (x[rows, k], ok[rows, k]) if behave is None else behave(k, rows, at)
+        limit = min(timeout, deadline - start)
+        in_time = xk <= limit
+        done = start + np.where(in_time, xk, limit)
+        won = ok_k & in_time
+        first[rows] = np.where(won, np.minimum(first[rows], done), first[rows])
+        last[rows] = np.maximum(last[rows], done)
+        sent[rows, k] = start
+        attempts[rows] += 1
+    success = np.isfinite(first)
+    return _Replay(success, np.where(success, first, last), attempts, sent)
+
+
 def backoff_table(
     retries: int,
     *,
@@ -1385,48 +1498,27 @@ def simulate_policy(
     if m:
         delay = check_positive(hedge_delay_ms, "hedge_delay_ms", allow_zero=True)
         idx = rng.integers(0, latency.size, size=(size, m + 1))
-        x, o = latency[idx], outcome[idx]
-        starts = delay * np.arange(m + 1)
-        done = starts + x
-        success_at = np.where(o & (x <= timeout), done, np.inf)
-        first = success_at.min(axis=1)
-        first = np.where(first <= deadline, first, np.inf)
-        launched = (starts[None, :] < np.minimum(first, deadline)[:, None]).sum(axis=1)
-        launched = np.maximum(launched, 1)
-        won = np.isfinite(first)
+        hedged = _hedge_rounds(latency[idx], outcome[idx], delay, timeout, deadline)
+        won = hedged.success
         return PolicyResult(
             name or f"Hedging after {delay:g} ms",
             float(won.mean()),
-            *_percentiles_of(first[won]),
-            load=float(launched.mean()),
+            *_percentiles_of(hedged.end[won]),
+            load=float(hedged.attempts.mean()),
             attempt_failure=f,
             closed_form=None,
             method=method,
         )
     idx = rng.integers(0, latency.size, size=(size, k + 1))
-    x, o = latency[idx], outcome[idx]
     waits = _sample_backoff(rng, size, k, base, cap, jitter)
     allow = rng.random((size, k)) < (closed.allowed if closed else 1.0)
-    clock = np.zeros(size)
-    active = np.ones(size, bool)
-    success = np.zeros(size, bool)
-    attempts = np.zeros(size)
-    for j in range(k + 1):
-        if j:
-            active &= allow[:, j - 1]
-            clock = np.where(active, clock + waits[:, j - 1], clock)
-            active &= clock < deadline
-        limit = np.minimum(timeout, deadline - clock)
-        attempts += active
-        won = active & o[:, j] & (x[:, j] <= limit)
-        clock = np.where(active, clock + np.minimum(x[:, j], limit), clock)
-        success |= won
-        active &= ~won
+    replay = _retry_rounds(latency[idx], outcome[idx], waits, timeout, deadline, allow=allow)
+    success = replay.success
     return PolicyResult(
         name or f"{k} retries",
         float(success.mean()),
-        *_percentiles_of(clock[success]),
-        load=float(attempts.mean()),
+        *_percentiles_of(replay.end[success]),
+        load=float(replay.attempts.mean()),
         attempt_failure=f,
         closed_form=closed,
         method=method,
