@@ -28,7 +28,7 @@ lint: $(VENV)/.dev-installed  ## ruff (style, imports, docstrings) and mypy on t
 	$(PY) -m mypy
 
 test: lint  ## lint, then unit, property, doctest, AppTest and browser tests
-	$(PY) -m pytest -n auto --dist loadfile
+	$(PY) -m pytest -n auto --dist loadgroup
 
 bench: $(VENV)/.dev-installed  ## benchmarks against baselines measured in the same run
 	$(PY) -m bench

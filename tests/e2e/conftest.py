@@ -42,6 +42,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/e2e" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.browser)
+            # One xdist worker runs every browser test, against one server: two servers and
+            # two browsers on two cores made each other time out.
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 def _free_port() -> int:
