@@ -238,7 +238,7 @@ def availability(mtbf_hours: float, mttr_hours: float) -> float:
     """
     mtbf = check_positive(mtbf_hours, "mtbf_hours")
     mttr = check_positive(mttr_hours, "mttr_hours", allow_zero=True)
-    return mtbf / (mtbf + mttr)
+    return 1.0 / (1.0 + mttr / mtbf)  # MTBF / (MTBF + MTTR), without overflowing the sum
 
 
 def unavailability(mtbf_hours: float, mttr_hours: float) -> float:
@@ -263,7 +263,7 @@ def unavailability(mtbf_hours: float, mttr_hours: float) -> float:
     """
     mtbf = check_positive(mtbf_hours, "mtbf_hours")
     mttr = check_positive(mttr_hours, "mttr_hours", allow_zero=True)
-    return mttr / (mtbf + mttr)
+    return 0.0 if mttr == 0.0 else 1.0 / (1.0 + mtbf / mttr)  # MTTR / (MTBF + MTTR)
 
 
 def mission_reliability(mtbf_hours: float, mission_hours: float) -> float:

@@ -35,6 +35,7 @@ from ftmath.reliability import HOURS_PER_YEAR, Downtime, count_pmf, downtime, k_
 
 __all__ = [
     "MAX_COPIES",
+    "MAX_DEPTH",
     "MAX_SHARED",
     "Component",
     "Topology",
@@ -49,6 +50,9 @@ MAX_SHARED = 24
 
 MAX_COPIES = 10_000
 """Most independent copies one block may hold."""
+
+MAX_DEPTH = 100
+"""Deepest nesting of blocks a document may have."""
 
 _DOCUMENT_KEYS = {"name", "description", "components", "system", "mission_hours"}
 _VALUE_KEYS = ("availability", "reliability", "unavailability", "mtbf_hours")
@@ -230,6 +234,11 @@ def load_document(document: Mapping[str, Any] | str | bytes) -> dict[str, Any]:
             raise InputError("the topology document is empty; paste or upload a JSON document")
         try:
             document = json.loads(document)
+        except RecursionError:
+            raise InputError(
+                f"the topology JSON is nested too deeply to read (more than {MAX_DEPTH} levels "
+                "is never needed)"
+            ) from None
         except json.JSONDecodeError as error:
             raise InputError(
                 f"the topology is not valid JSON: {error.msg} at line {error.lineno}, "
@@ -294,8 +303,14 @@ def _parse_components(raw: Any, mission: float | None) -> dict[str, Component]:
                 raise InputError(f"`{where}.mtbf_hours` must be > 0, got 0")
             if spec.get("mttr_hours") is not None:
                 mttr = _number(spec["mttr_hours"], f"{where}.mttr_hours", minimum=0.0)
-                q = mttr / (mtbf + mttr)
-                components[name] = Component(name, mtbf / (mtbf + mttr), q, "mtbf/mttr", note)
+                # MTTR / (MTBF + MTTR) and MTBF / (MTBF + MTTR), without overflowing the sum
+                q = 0.0 if mttr == 0.0 else 1.0 / (1.0 + mtbf / mttr)
+                if mttr > 0.0 and q == 0.0:
+                    raise InputError(
+                        f"`{where}`: MTTR / MTBF = {mttr:g} / {mtbf:g} is below 1e-308, beyond "
+                        "double precision; give `unavailability` instead"
+                    )
+                components[name] = Component(name, 1.0 / (1.0 + mttr / mtbf), q, "mtbf/mttr", note)
             elif mission is not None:
                 x = mission / mtbf
                 components[name] = Component(
@@ -312,7 +327,14 @@ def _parse_components(raw: Any, mission: float | None) -> dict[str, Component]:
     return components
 
 
-def _parse_block(raw: Any, where: str, components: Mapping[str, Component]) -> _Node:
+def _parse_block(
+    raw: Any, where: str, components: Mapping[str, Component], depth: int = 0
+) -> _Node:
+    if depth > MAX_DEPTH:
+        raise InputError(
+            f"the system is nested more than {MAX_DEPTH} blocks deep at `{where[:80]}...`; "
+            "flatten it (a series of series is one series)"
+        )
     if isinstance(raw, str):
         if raw not in components:
             known = ", ".join(f"`{c}`" for c in list(components)[:8])
@@ -342,7 +364,7 @@ def _parse_block(raw: Any, where: str, components: Mapping[str, Component]) -> _
             return _copies(of, k, n, f"{where}.of", components)
         if "n" in body:
             raise InputError(f"`{where}.n` only goes with `of` naming one component (n copies)")
-        children = _children(of, f"{where}.of", components)
+        children = _children(of, f"{where}.of", components, depth)
         k = _k(body["k"], len(children), f"{where}.k")
         return _Node("k_of_n", where, k=k, children=children)
     if isinstance(body, Mapping):  # {"parallel": {"n": 3, "of": "app"}}
@@ -351,14 +373,16 @@ def _parse_block(raw: Any, where: str, components: Mapping[str, Component]) -> _
             raise InputError(f'`{where}` must be a list of blocks or {{"n": N, "of": "name"}}')
         n = _count(body.get("n"), f"{where}.n")
         return _copies(body["of"], 1 if kind == "parallel" else n, n, f"{where}.of", components)
-    children = _children(body, where, components)
+    children = _children(body, where, components, depth)
     return _Node(kind, where, children=children)
 
 
-def _children(raw: Any, where: str, components: Mapping[str, Component]) -> list[_Node]:
+def _children(raw: Any, where: str, components: Mapping[str, Component], depth: int) -> list[_Node]:
     if not isinstance(raw, list) or not raw:
         raise InputError(f"`{where}` must be a non-empty list of blocks")
-    return [_parse_block(item, f"{where}[{i}]", components) for i, item in enumerate(raw)]
+    return [
+        _parse_block(item, f"{where}[{i}]", components, depth + 1) for i, item in enumerate(raw)
+    ]
 
 
 def _count(value: Any, where: str) -> int:

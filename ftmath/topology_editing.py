@@ -27,6 +27,7 @@ __all__ = [
     "components_table",
     "document_from_tiers",
     "document_from_token",
+    "rename_components",
     "replica_what_if",
     "share_token",
     "tiers_from_document",
@@ -264,8 +265,9 @@ def document_from_token(token: str) -> dict[str, Any]:
     """
     try:
         padded = token + "=" * (-len(token) % 4)
-        raw = zlib.decompress(base64.urlsafe_b64decode(padded.encode()), bufsize=1 << 16)
-        if len(raw) > 5_000_000:
+        inflate = zlib.decompressobj()
+        raw = inflate.decompress(base64.urlsafe_b64decode(padded.encode()), 5_000_001)
+        if len(raw) > 5_000_000 or inflate.unconsumed_tail:  # stop before inflating a bomb
             raise ValueError("too large")
         return load_document(raw)
     except (ValueError, zlib.error, InputError):
@@ -286,20 +288,24 @@ COMPONENT_TABLE_COLUMNS = [
 ]
 
 
-def components_table(document: Mapping[str, Any]) -> pd.DataFrame:
+def components_table(document: Mapping[str, Any], *, as_text: bool = False) -> pd.DataFrame:
     """The ``components`` section of a document as a table, one row per component.
 
     Parameters
     ----------
     document : dict
         A topology document.
+    as_text : bool, optional
+        Give the figures as text (``"1e-09"``, ``"0.9995"``, every digit kept; empty where
+        not given), for an editor where people type scientific notation.
+        `components_from_table` reads both.
 
     Returns
     -------
     pandas.DataFrame
         Columns ``component``, ``availability``, ``unavailability``, ``mtbf_hours``,
-        ``mttr_hours`` and ``note``; a figure the component does not give is NaN.
-        ``reliability`` is shown as ``availability``.
+        ``mttr_hours`` and ``note``; a figure the component does not give is NaN (or empty
+        text). ``reliability`` is shown as ``availability``.
 
     Examples
     --------
@@ -323,9 +329,42 @@ def components_table(document: Mapping[str, Any]) -> pd.DataFrame:
         )
     frame = pd.DataFrame(rows, columns=COMPONENT_TABLE_COLUMNS)
     for column in COMPONENT_TABLE_COLUMNS[1:5]:
-        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
+        numbers = pd.to_numeric(frame[column], errors="coerce").astype(float)
+        frame[column] = (
+            numbers.map(lambda x: "" if pd.isna(x) else repr(float(x))).astype(object)
+            if as_text
+            else numbers
+        )
     frame["note"] = frame["note"].astype(object)
     return frame
+
+
+_COLUMN_LABELS = {
+    "availability": "Availability",
+    "unavailability": "Unavailability",
+    "mtbf_hours": "MTBF (h)",
+    "mttr_hours": "MTTR (h)",
+}
+
+
+def _figure(value: Any, column: str, position: int) -> float | None:
+    """A typed figure: a number, text such as ``1e-9`` or ``99.95 %``, or blank."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, str):
+        text = value.strip().replace(",", ".") if value.count(",") == 1 else value.strip()
+        if not text:
+            return None
+        percent = column in ("availability", "unavailability") and text.endswith("%")
+        try:
+            number = float(text.rstrip("%").strip()) if percent else float(text)
+        except ValueError:
+            raise InputError(
+                f"row {position}, {_COLUMN_LABELS[column]}: {value!r} is not a number "
+                "(write 0.9995, 99.95 % or 5e-4)"
+            ) from None
+        return number / 100.0 if percent else number
+    return float(value)
 
 
 def components_from_table(table: pd.DataFrame) -> dict[str, dict[str, Any]]:
@@ -334,7 +373,8 @@ def components_from_table(table: pd.DataFrame) -> dict[str, dict[str, Any]]:
     Parameters
     ----------
     table : pandas.DataFrame
-        Rows as `components_table` makes them. Rows with no name and no figures are skipped.
+        Rows as `components_table` makes them (numbers, or text such as ``1e-9`` or ``99.95 %``
+        for the probabilities). Rows with no name and no figures are skipped.
 
     Returns
     -------
@@ -344,13 +384,16 @@ def components_from_table(table: pd.DataFrame) -> dict[str, dict[str, Any]]:
     Raises
     ------
     InputError
-        For a row with figures but no name, or a name used twice (the message names the row).
+        For a row with figures but no name, a name used twice, or text that is not a number
+        (the message names the row and the column).
 
     Examples
     --------
     >>> table = pd.DataFrame({"component": ["db"], "availability": [0.999]})
     >>> components_from_table(table)
     {'db': {'availability': 0.999}}
+    >>> components_from_table(pd.DataFrame({"component": ["x"], "unavailability": ["1e-18"]}))
+    {'x': {'unavailability': 1e-18}}
     """
     components: dict[str, dict[str, Any]] = {}
     for position, (_, row) in enumerate(table.iterrows(), start=1):
@@ -358,9 +401,9 @@ def components_from_table(table: pd.DataFrame) -> dict[str, dict[str, Any]]:
         name = "" if raw_name is None or pd.isna(raw_name) else str(raw_name).strip()
         figures: dict[str, Any] = {}
         for column in COMPONENT_TABLE_COLUMNS[1:5]:
-            value = row.get(column)
-            if value is not None and not pd.isna(value):
-                figures[column] = float(value)
+            number = _figure(row.get(column), column, position)
+            if number is not None:
+                figures[column] = number
         note = row.get("note")
         if isinstance(note, str) and note.strip():
             figures["note"] = note.strip()
@@ -372,3 +415,53 @@ def components_from_table(table: pd.DataFrame) -> dict[str, dict[str, Any]]:
             raise InputError(f"row {position}: the component name `{name}` is used twice")
         components[name] = figures
     return components
+
+
+def rename_components(document: Mapping[str, Any], renames: Mapping[str, str]) -> dict[str, Any]:
+    """The document with components renamed everywhere the system names them.
+
+    Parameters
+    ----------
+    document : dict
+        A topology document.
+    renames : dict of str to str
+        Old name to new name.
+
+    Returns
+    -------
+    dict
+        A new document: the ``system`` blocks (and the ``components`` keys, where present)
+        use the new names; everything else is unchanged.
+
+    Examples
+    --------
+    >>> doc = {"components": {"a": {"availability": 0.9}},
+    ...        "system": {"series": ["a", {"parallel": {"n": 2, "of": "a"}}]}}
+    >>> rename_components(doc, {"a": "db"})["system"]
+    {'series': ['db', {'parallel': {'n': 2, 'of': 'db'}}]}
+    """
+
+    def block(raw: Any) -> Any:
+        if isinstance(raw, str):
+            return renames.get(raw, raw)
+        if isinstance(raw, Mapping):
+            return {
+                key: (
+                    renames.get(value, value)
+                    if key == "of" and isinstance(value, str)
+                    else block(value)
+                )
+                for key, value in raw.items()
+            }
+        if isinstance(raw, list):
+            return [block(item) for item in raw]
+        return raw
+
+    renamed = dict(document)
+    if "system" in renamed:
+        renamed["system"] = block(renamed["system"])
+    if isinstance(renamed.get("components"), Mapping):
+        renamed["components"] = {
+            renames.get(name, name): spec for name, spec in renamed["components"].items()
+        }
+    return renamed

@@ -58,8 +58,8 @@ edited = st.data_editor(
         "Target availability (%)": st.column_config.NumberColumn(
             min_value=0.0,
             max_value=100.0,
-            step=0.0001,
-            format="%.4f",
+            step=1e-7,
+            format="%.8g",
             help="Availability target, percent of time up",
         ),
         "Patterns": st.column_config.ListColumn(),

@@ -197,33 +197,26 @@ with builder:
         "**Components** — give each an availability, an unavailability (for many "
         "nines), or MTBF and MTTR in hours."
     )
+    # Figures are edited as text: a number cell would read "1e-18" as 118.
     edited_components = st.data_editor(
-        ftmath.components_table(document),
+        ftmath.components_table(document, as_text=True),
         key=f"topology.components.{version}",
         num_rows="dynamic",
         hide_index=True,
         width="stretch",
         column_config={
             "component": st.column_config.TextColumn("Component", required=True),
-            "availability": st.column_config.NumberColumn(
-                "Availability",
-                min_value=0.0,
-                max_value=1.0,
-                format="%.8g",
-                help="Share of time up, 0 to 1 (0.999 = 99.9 %)",
+            "availability": st.column_config.TextColumn(
+                "Availability", help="Share of time up: 0.999 or 99.9 %"
             ),
-            "unavailability": st.column_config.NumberColumn(
-                "Unavailability",
-                min_value=0.0,
-                max_value=1.0,
-                format="%.3g",
-                help="Share of time down; use it for more than 15 nines",
+            "unavailability": st.column_config.TextColumn(
+                "Unavailability", help="Share of time down, such as 1e-9: for many nines"
             ),
-            "mtbf_hours": st.column_config.NumberColumn(
-                "MTBF (h)", min_value=0.0, format="%.6g", help="Mean up time between failures"
+            "mtbf_hours": st.column_config.TextColumn(
+                "MTBF (h)", help="Mean up time between failures, hours (2.7e6 is fine)"
             ),
-            "mttr_hours": st.column_config.NumberColumn(
-                "MTTR (h)", min_value=0.0, format="%.4g", help="Mean time to repair"
+            "mttr_hours": st.column_config.TextColumn(
+                "MTTR (h)", help="Mean time to repair, hours"
             ),
             "note": st.column_config.TextColumn("Note", help="Where the figure comes from"),
         },
@@ -232,6 +225,21 @@ with builder:
     new_tiers = tiers
     try:
         components = ftmath.components_from_table(edited_components)
+        renames = {
+            old: str(new).strip()
+            for old, new in zip(
+                document.get("components", {}), edited_components["component"], strict=False
+            )
+            if isinstance(new, str)
+            and new.strip()
+            and old != new.strip()
+            and old not in components
+            and new.strip() in components
+        }
+        if renames:  # a renamed component keeps its place in the structure
+            document = ftmath.rename_components(document, renames)
+            tiers = ftmath.tiers_from_document(document)
+            new_tiers = tiers
         if tiers is not None:
             st.markdown(
                 "**Tiers in series** — each tier runs *n* replicas of a component, "
@@ -281,7 +289,7 @@ with builder:
             )
         elif components != document.get("components"):
             candidate = {**document, "components": components}
-        if candidate is not document:
+        if candidate is not document or renames:
             ftmath.parse_topology(candidate)  # validate before accepting
             st.session_state[DOC] = candidate
             st.session_state[GOOD] = candidate
@@ -449,8 +457,9 @@ with right:
         figure.update_layout(
             height=max(220, 40 * len(order) + 80),
             margin=dict(l=10, r=10, t=10, b=40),
-            xaxis_title="nines gained if this component never failed (log10 RRW)",
+            xaxis_title="nines gained if it never failed (log10 RRW)",
         )
+        figure.update_yaxes(type="category")  # names such as "42" stay names
         st.plotly_chart(figure, width="stretch", key="topology.importance_chart")
 
 with st.expander("Importance measures, per component"):
@@ -507,6 +516,7 @@ if ftmath.tiers_from_document(good) is not None:
             height=320,
             margin=dict(l=10, r=10, t=10, b=40),
             xaxis_title="replicas in the tier (others as they are)",
+            xaxis_dtick=1,
             yaxis_title="system nines",
             legend_title="tier",
         )

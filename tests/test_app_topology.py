@@ -153,3 +153,71 @@ def test_ten_thousand_copies_evaluate_with_a_what_if() -> None:
     )
     assert metric_values(at)["Nines"] == "0.30"  # P(Bin(10000, 0.5) >= 5000) = 0.504
     assert not messages(at)
+
+
+def test_scientific_notation_typed_in_the_table_is_read_exactly() -> None:
+    at = apply_document(
+        {
+            "components": {"a": {"unavailability": 1e-9}, "b": {"availability": 0.99}},
+            "system": {"parallel": ["a", "b"]},
+        }
+    )
+    key = f"topology.components.{at.session_state['topology.version']}"
+    at.session_state[key] = {
+        "edited_rows": {0: {"unavailability": "1e-18"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    assert not at.exception
+    assert not messages(at)
+    assert metric_values(at)["Nines"] == "20.00"  # 1e-18 x 0.01
+
+
+def test_renaming_a_component_keeps_its_tier() -> None:
+    at = open_page("pages/topology.py")
+    before = metric_values(at)
+    key = f"topology.components.{at.session_state['topology.version']}"
+    at.session_state[key] = {
+        "edited_rows": {1: {"component": "frontend VM"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    assert not at.exception
+    assert not messages(at), messages(at)
+    tiers = at.session_state["topology.good"]["system"]["series"]
+    assert {"k_of_n": {"k": 2, "n": 3, "of": "frontend VM"}} in tiers
+    assert metric_values(at) == before
+
+
+def test_numeric_component_names_stay_names_in_the_importance_chart() -> None:
+    at = apply_document(
+        {
+            "components": {
+                "lb": {"availability": 0.99},
+                "42": {"availability": 0.9},
+                "app": {"availability": 0.999},
+            },
+            "system": {"series": ["lb", "42", "app"]},
+        }
+    )
+    charts = [c for c in at.get("plotly_chart") if "log10 RRW" in c.proto.spec]
+    assert charts and '"type":"category"' in charts[0].proto.spec.replace(" ", "")
+
+
+def test_a_deeply_nested_document_is_refused_without_a_crash() -> None:
+    # 450 levels, as a hand-made file can have: more than json.dumps would write here.
+    text = (
+        '{"components": {"a": {"availability": 0.9}}, "system": '
+        + '{"series": [' * 450
+        + '"a"'
+        + "]}" * 450
+        + "}"
+    )
+    at = open_page("pages/topology.py")
+    key = f"topology.json.{at.session_state['topology.version']}"
+    at.text_area(key=key).input(text)
+    at.button(key="topology.apply").click().run()
+    assert not at.exception
+    assert any("nested" in m for m in messages(at))

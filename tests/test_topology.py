@@ -457,3 +457,77 @@ class TestExplanations:
         e = ftmath.evaluate(doc).explain()["availability"]
         assert "30 components" in e.substituted
         assert e.expression == ""
+
+
+class TestReviewRegressions:
+    """Found by a newcomer review: each once gave a wrong number or a traceback."""
+
+    def test_typed_scientific_notation_and_percentages_are_read(self) -> None:
+        import pandas as pd
+
+        table = pd.DataFrame(
+            {
+                "component": ["a", "b", "c"],
+                "availability": ["", "99.95 %", ""],
+                "unavailability": ["1e-18", "", ""],
+                "mtbf_hours": ["", "", "2.7e6"],
+                "mttr_hours": ["", "", "24"],
+            }
+        )
+        assert ftmath.components_from_table(table) == {
+            "a": {"unavailability": 1e-18},
+            "b": {"availability": 0.9995},
+            "c": {"mtbf_hours": 2.7e6, "mttr_hours": 24.0},
+        }
+        table.loc[1, "availability"] = "high"
+        with pytest.raises(InputError, match="row 2, Availability: 'high' is not a number"):
+            ftmath.components_from_table(table)
+
+    def test_text_table_round_trip_keeps_every_digit(self) -> None:
+        doc = {
+            "components": {
+                "a": {"unavailability": 1.234567890123e-18},
+                "b": {"mtbf_hours": 2733351.2, "mttr_hours": 24.0},
+            }
+        }
+        table = ftmath.components_table(doc, as_text=True)
+        assert table.loc[0, "unavailability"] == "1.234567890123e-18"
+        assert ftmath.components_from_table(table) == doc["components"]
+
+    def test_deep_nesting_is_an_input_error_not_a_crash(self) -> None:
+        system: object = "a"
+        for _ in range(ftmath.MAX_DEPTH + 5):
+            system = {"series": [system]}
+        with pytest.raises(InputError, match="nested more than 100 blocks deep"):
+            ftmath.evaluate({"components": {"a": {"availability": 0.9}}, "system": system})
+        with pytest.raises(InputError, match="nested too deeply"):
+            ftmath.parse_topology('{"system": ' + "[" * 5000 + "]" * 5000 + "}")
+
+    def test_huge_mtbf_and_mttr_do_not_overflow(self) -> None:
+        doc = {"components": {"a": {"mtbf_hours": 1e308, "mttr_hours": 1e308}}, "system": "a"}
+        assert ftmath.evaluate(doc).reliability == 0.5
+        assert ftmath.availability(1e308, 1e308) == 0.5
+        assert ftmath.unavailability(1e308, 1e308) == 0.5
+
+    def test_an_unavailability_below_double_precision_is_refused(self) -> None:
+        doc = {"components": {"a": {"mtbf_hours": 1e300, "mttr_hours": 1e-300}}, "system": "a"}
+        with pytest.raises(InputError, match="below 1e-308.*give `unavailability`"):
+            ftmath.evaluate(doc)
+
+    def test_a_decompression_bomb_link_is_refused(self) -> None:
+        import base64
+        import zlib
+
+        bomb = base64.urlsafe_b64encode(zlib.compress(b" " * 50_000_000, 9)).decode()
+        with pytest.raises(InputError, match="does not carry a readable topology"):
+            ftmath.document_from_token(bomb)
+
+    def test_renaming_a_component_follows_it_through_the_system(self) -> None:
+        doc = {
+            "components": {"lb": {"availability": 0.99}, "vm": {"availability": 0.9}},
+            "system": {"series": ["lb", {"k_of_n": {"k": 2, "n": 3, "of": "vm"}}]},
+        }
+        renamed = ftmath.rename_components(doc, {"vm": "web VM"})
+        assert list(renamed["components"]) == ["lb", "web VM"]
+        assert renamed["system"]["series"][1]["k_of_n"]["of"] == "web VM"
+        assert_allclose(ftmath.evaluate(renamed).reliability, ftmath.evaluate(doc).reliability)
