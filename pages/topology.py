@@ -69,8 +69,8 @@ def replace_document(document: dict) -> None:
 def accept_if_valid(document: dict, where: str) -> bool:
     try:
         ftmath.parse_topology(document)
-    except ftmath.InputError as error:
-        st.session_state[ERROR] = f"{where}: {error}"
+    except Exception as error:  # noqa: BLE001 - a callback's traceback would reach the browser
+        st.session_state[ERROR] = f"{where}: {ui.safe_message(error)}"
         return False
     replace_document(document)
     return True
@@ -108,8 +108,8 @@ def on_import() -> None:
         return
     try:
         document = ftmath.parse_topology(uploaded.getvalue()).document
-    except ftmath.InputError as error:
-        st.session_state[ERROR] = f"{uploaded.name} was not imported: {error}"
+    except Exception as error:  # noqa: BLE001 - a callback's traceback would reach the browser
+        st.session_state[ERROR] = f"{uploaded.name} was not imported: {ui.safe_message(error)}"
         return
     replace_document(document)
     st.session_state["topology.example"] = None
@@ -119,8 +119,8 @@ def on_apply_json() -> None:
     text = st.session_state.get(f"topology.json.{st.session_state[VERSION]}", "")
     try:
         document = ftmath.parse_topology(text).document
-    except ftmath.InputError as error:
-        st.session_state["topology.json_error"] = str(error)
+    except Exception as error:  # noqa: BLE001 - a callback's traceback would reach the browser
+        st.session_state["topology.json_error"] = ui.safe_message(error)
         return
     st.session_state["topology.json_error"] = None
     replace_document(document)
@@ -294,9 +294,10 @@ with builder:
             st.session_state[DOC] = candidate
             st.session_state[GOOD] = candidate
             good = candidate
-    except ftmath.InputError as error:
+    except Exception as error:  # noqa: BLE001 - keep the page and the last good result
         st.error(
-            f"{error}. The results below are for the last valid topology.", icon=":material/error:"
+            f"{ui.safe_message(error)}. The results below are for the last valid topology.",
+            icon=":material/error:",
         )
 
 with raw:
