@@ -157,7 +157,13 @@ def on_import() -> None:
     try:
         scenario = ftmath.scenario_from_json(uploaded.getvalue())
     except ftmath.InputError as error:
-        st.session_state[ERROR] = f"{uploaded.name} was not imported: {error}"
+        st.session_state[ERROR] = f"{uploaded.name} was not imported: {ui.safe_message(error)}"
+        return
+    except Exception as error:  # noqa: BLE001 - a callback's exception would blank the page
+        st.session_state[ERROR] = (
+            f"{uploaded.name} was not imported: it could not be read ({type(error).__name__}). "
+            "Please report it with the file."
+        )
         return
     st.session_state[ERROR] = None
     st.session_state[NOTICE] = f"Imported {uploaded.name}."

@@ -162,6 +162,8 @@ def test_import_restores_the_page() -> None:
         (b'{"inputs": ', "not valid JSON"),
         (json.dumps({"inputs": {"capex": 1}}).encode(), "`cost_per_hour` is missing"),
         ('{"inputs": 1}'.encode("utf-16"), "`inputs` must be an object"),
+        # the reviewer's roi_deep2.json: 1,500 nested lists blanked the page (RecursionError)
+        (b'{"inputs":' + b"[" * 1500 + b"]" * 1500 + b"}", "nested too deeply"),
     ],
 )
 def test_a_bad_import_says_why_and_loses_nothing(data: bytes, message: str) -> None:

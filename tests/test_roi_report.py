@@ -114,6 +114,12 @@ class TestJson:
             (b'{"inputs": {}, "extra": 1}', "`extra` is not a key"),
             (b'{"name": "x"}', "`inputs` must be an object"),
             (b'{"inputs": {"capex": 1}}', "inputs: `cost_per_hour` is missing"),
+            # 1,500 nested lists in 3 KB: Python's parser runs out of stack (RecursionError)
+            (b'{"inputs":' + b"[" * 1500 + b"]" * 1500 + b"}", "nested too deeply"),
+            (b"[" * 100_000, "nested too deeply"),
+            # an integer of 5,000 digits exceeds Python's limit on int conversion
+            (b'{"inputs": {"capex": ' + b"9" * 5000 + b"}}", "could not be read as JSON"),
+            (b"\xff\xfe{\x00x", "starts like UTF-16 text but does not decode"),
             (b'{"inputs": {"cost_per_hour": 1, "mtbf_hours_now": 1, "mttr_hours_now": 0, '
              b'"mtbf_hours_target": 1, "mttr_hours_target": 1, "capex": 1}}',
              "inputs: `mttr_hours_now` must be > 0"),
