@@ -452,6 +452,10 @@ def _money(value: float | None, currency: str) -> str:
     return f"{sign}{currency}{abs(value):,.2f}"
 
 
+def _years(n: int) -> str:
+    return f"{n} year" + ("" if n == 1 else "s")
+
+
 def _headline(analysis: RoiAnalysis) -> pd.DataFrame:
     """Figure, value (a number or empty), unit, shown text, note: one row per headline."""
     r, sim, cur = analysis.result, analysis.simulation, analysis.scenario.currency
@@ -468,12 +472,12 @@ def _headline(analysis: RoiAnalysis) -> pd.DataFrame:
     return pd.DataFrame(
         [
             row("Net present value", r.npv, cur, _money(r.npv, cur),
-                f"{years} years at {r.inputs['discount_rate']:.2%}"),
+                f"{_years(years)} at {r.inputs['discount_rate']:.2%}"),
             maybe(r.irr, "irr", "{:.2%}", "fraction", "Internal rate of return"),
             maybe(r.payback_years, "payback_years", "{:.3f} years", "years", "Payback"),
             maybe(r.discounted_payback_years, "discounted_payback_years", "{:.3f} years",
                   "years", "Discounted payback"),
-            maybe(r.roi, "roi", "{:.1%}", "fraction", f"ROI over {years} years (on TCO)"),
+            maybe(r.roi, "roi", "{:.1%}", "fraction", f"ROI over {_years(years)} (on TCO)"),
             row("P(NPV > 0)", sim.probability_positive, "fraction",
                 f"{sim.probability_positive:.1%}",
                 f"Monte Carlo, {sim.draws:,} draws, seed {sim.seed}, "
@@ -644,7 +648,7 @@ def roi_markdown(analysis: RoiAnalysis) -> bytes:
     headline = _headline(analysis)[["figure", "shown", "note"]]
     lines = [f"# {esc(s.name)}", ""]
     if s.notes:
-        lines += [esc(s.notes), ""]
+        lines += [report.escape_markdown_lines(s.notes), ""]
     lines += [f"- {esc(w)}" for w in r.warnings]
     lines += ["", "## Headline", "", report.markdown_table(headline), ""]
     shown = _shown_tables(analysis)

@@ -286,3 +286,36 @@ class TestMarkdown:
                         "## Break-even values", "## How the numbers are computed"):  # fmt: skip
             assert heading in text
         assert "€1,364,625.89" in text
+
+
+NOTES = "Option B: standby region\r\nOwner: <b>ops</b>\n\n- estimate *unchecked*\n=SUM(A1)"
+
+
+@pytest.fixture(scope="module")
+def noted() -> ftmath.RoiAnalysis:
+    return analyse_roi(RoiScenario(WORKED, notes=NOTES, draws=1000))
+
+
+class TestNotesKeepTheirLineBreaks:
+    """The reviewer's notes lost their line breaks in the Markdown and HTML reports."""
+
+    def test_markdown(self, noted: ftmath.RoiAnalysis) -> None:
+        text = roi_markdown(noted).decode()
+        # hard breaks (two spaces) within a paragraph, the blank line kept; every line
+        # escaped, so "- " is not a list item and "=" does not underline a heading
+        assert (
+            "Option B: standby region  \nOwner: &lt;b&gt;ops&lt;/b&gt;\n\n"
+            "\\- estimate \\*unchecked\\*  \n\\=SUM\\(A1\\)\n"
+        ) in text
+
+    def test_html(self, noted: ftmath.RoiAnalysis) -> None:
+        page = roi_html(noted).decode()
+        assert (
+            "<p>Option B: standby region<br>\nOwner: &lt;b&gt;ops&lt;/b&gt;<br>\n<br>\n"
+            "- estimate *unchecked*<br>\n=SUM(A1)</p>"
+        ) in page
+        assert "<b>ops</b>" not in page
+
+    def test_general_helper(self) -> None:
+        assert report.escape_markdown_lines("a\n  1. b\r\n\r\nc|d") == "a  \n1\\. b\n\nc\\|d"
+        assert report.escape_markdown_lines("") == ""
