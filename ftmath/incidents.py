@@ -63,6 +63,8 @@ from ftmath.errors import InputError
 from ftmath.explain import Explanation, latex_number
 
 __all__ = [
+    "FEW_FAILURES",
+    "MAX_SPAN_YEARS",
     "IncidentStats",
     "cause_labels",
     "cause_summary",
@@ -233,7 +235,7 @@ def _decode(data: bytes) -> str:
             except UnicodeDecodeError:
                 pass
         raise InputError(
-            "the file is not text (it holds binary bytes): upload a CSV outage log with "
+            "the file is not text (it holds NUL bytes): upload a CSV outage log with "
             "start and end columns"
         )
     try:
@@ -280,8 +282,10 @@ def _read_table(data: bytes) -> pd.DataFrame:
             skipinitialspace=True,
             quoting=csv.QUOTE_MINIMAL,
         )
-    except (pd.errors.ParserError, csv.Error) as error:
+    except (pd.errors.ParserError, csv.Error, ValueError, OverflowError) as error:
         raise InputError(f"the file could not be read as CSV: {error}") from None
+    except RecursionError:
+        raise InputError("the file could not be read as CSV: it is nested too deeply") from None
     frame.columns = [str(c).strip() for c in frame.columns]
     if frame.empty:
         raise InputError("the file has a header but no rows: there are no incidents to measure")
@@ -881,6 +885,15 @@ def incident_columns(source: str | Path | bytes | IO[bytes]) -> tuple[list[str],
 
 _NS_PER_HOUR = 3_600_000_000_000
 
+MAX_SPAN_YEARS = 100
+"""Longest span of an outage log or observation window accepted, in years of 365.25 days.
+
+Times are held as 64-bit nanoseconds, whose differences overflow past 292 years; a log
+spanning more than a century is a typo in a year (1700 for 2000) rather than a measurement.
+"""
+
+_MAX_SPAN_NS = int(MAX_SPAN_YEARS * 365.25 * 24 * _NS_PER_HOUR)
+
 Observation = Literal["system", "log"] | tuple[Any, Any]
 
 
@@ -956,6 +969,32 @@ class _Merged:
     incident_index: pd.Index  # their labels in the incidents table
 
 
+def _years(nanoseconds: float) -> str:
+    return f"{nanoseconds / (_NS_PER_HOUR * 24 * 365.25):,.0f} years"
+
+
+def _check_span(usable: pd.DataFrame, starts: np.ndarray, ends: np.ndarray) -> None:
+    """Refuse a log whose usable records span more than :data:`MAX_SPAN_YEARS`.
+
+    The span is computed in floating point, which cannot overflow (the nanosecond
+    differences that follow are then exact). The message names the records at both ends.
+    """
+    first, last = int(np.argmin(starts)), int(np.argmax(ends))
+    span = float(ends[last]) - float(starts[first])
+    if span <= _MAX_SPAN_NS:
+        return
+    rows = usable["row"].to_numpy() if "row" in usable.columns else np.arange(len(usable)) + 2
+
+    def when(ns: int) -> str:
+        return pd.Timestamp(int(ns), unit="ns", tz="UTC").strftime("%Y-%m-%d %H:%M UTC")
+
+    raise InputError(
+        f"the log spans {_years(span)}: row {rows[first]} starts {when(starts[first])} and "
+        f"row {rows[last]} ends {when(ends[last])}. An outage log may span at most "
+        f"{MAX_SPAN_YEARS} years: check those rows for a mistyped year"
+    )
+
+
 def _touches(starts: np.ndarray, ends: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     """Intervals overlapping [lo, hi] by a positive length, or zero-length ones inside it."""
     return ((ends > lo) & (starts < hi)) | ((starts == ends) & (starts >= lo) & (starts <= hi))
@@ -977,6 +1016,7 @@ def _merge(
         raise InputError(
             "no usable incident: every record lacks a start or end, or ends before it starts"
         )
+    _check_span(usable, s, e)
     codes, uniques = pd.factorize(usable["system"].astype(str))
     ranked = sorted(range(len(uniques)), key=lambda i: _natural_key(str(uniques[i])))
     remap = np.empty(len(uniques), dtype=np.int64)
@@ -1007,6 +1047,11 @@ def _merge(
         a, b = _timestamp_ns(first, "observation[0]"), _timestamp_ns(last, "observation[1]")
         if b <= a:
             raise InputError("`observation` must end after it starts")
+        if float(b) - float(a) > _MAX_SPAN_NS:
+            raise InputError(
+                f"the observation window spans {_years(float(b) - float(a))}; at most "
+                f"{MAX_SPAN_YEARS} years are accepted"
+            )
         ws, we = np.full(n_sys, a), np.full(n_sys, b)
     order = _order_by_group(codes, s)
     codes_sorted, s_sorted, e_sorted = codes[order], s[order], e[order]
@@ -1162,6 +1207,10 @@ def _group_quantiles(
     return [_nearest_rank(sorted_values, starts, sizes, q) for q in qs]
 
 
+FEW_FAILURES = 3
+"""Below this many failures an MTBF is flagged as a rough guess (:meth:`IncidentStats.caveats`)."""
+
+
 @dataclass(frozen=True)
 class IncidentStats:
     """Measured failure and repair statistics of an outage log, per system and pooled.
@@ -1199,6 +1248,58 @@ class IncidentStats:
                 + ", ".join(repr(s) for s in self.table.index[:20])
             )
         return cast(pd.Series, self.table.loc[system])
+
+    def caveats(self, system: str) -> tuple[str, ...]:
+        r"""Why the figures of ``system`` say little: too few outages or failures to measure.
+
+        Parameters
+        ----------
+        system : str
+            A system of the table, or the pooled row.
+
+        Returns
+        -------
+        tuple of str
+            One sentence per problem; empty when the log is thick enough. A mean over fewer
+            than :data:`FEW_FAILURES` intervals is a rough guess: with exponential times
+            between failures and two failures, the two-sided 90 % chi-square interval of the
+            MTBF spans more than a factor of 10, whether its lower bound takes 2r or 2r + 2
+            degrees of freedom (W. Nelson, *Applied Life Data Analysis*, Wiley, 1982).
+
+        Examples
+        --------
+        >>> log = read_incidents(b"start,end\n2024-01-01 00:00,2024-01-01 01:00\n")
+        >>> incident_statistics(log).caveats("(all)")[0][:40]
+        'Only one outage of (all) is in the log: '
+        """
+        r = self.row(system)
+        name = "all systems" if system == ALL_SYSTEMS else str(system)
+        outages, failures = int(r["outages"]), int(r["failures"])
+        out = []
+        if outages == 0:
+            out.append(
+                f"No outage of {name} falls in the observation window: its availability is "
+                "100 % of a window that saw nothing, and MTBF and MTTR cannot be measured."
+            )
+        elif outages == 1:
+            out.append(
+                f"Only one outage of {name} is in the log: one event says little about how "
+                "often it fails or how long repairs take"
+                + (
+                    "; the default window (first failure to last repair) is that outage "
+                    "itself, so availability and MTBF are n/a. Choose fixed dates covering the "
+                    "period the system was watched."
+                    if not math.isfinite(float(r["availability"]))
+                    else "."
+                )
+            )
+        if 0 < failures < FEW_FAILURES:
+            out.append(
+                f"The MTBF of {name} rests on {failures} failure{'s' if failures > 1 else ''} "
+                "after observed up time: a mean of so few intervals can be off by a factor of "
+                "ten or more. Treat it as a rough guess."
+            )
+        return tuple(out)
 
     def explain(self, system: str = ALL_SYSTEMS) -> dict[str, Explanation]:
         """How each headline number of ``system`` is computed, with its values.
@@ -1242,10 +1343,18 @@ class IncidentStats:
                 r"A = \frac{W - D}{W}",
                 rf"A = \frac{{{latex_number(W)} - {latex_number(D)}}}{{{latex_number(W)}}}",
                 {"W": W, "D": D},
-                "(W - D) / W",
+                "(W - D) / W" if value("availability") is not None else "",
                 f"Time-average availability over the observation window; overlapping incidents "
                 f"merged so downtime is counted once; {scope}.",
                 reference,
+                unavailable_reason=None
+                if value("availability") is not None
+                else (
+                    "the window has no length"
+                    if W <= 0
+                    else "the window, set by the outages themselves, holds no up time: it is "
+                    "the outage itself; give fixed dates for the period the system was watched"
+                ),
                 unit="",
             ),
             "mtbf_hours": Explanation(
@@ -1422,7 +1531,12 @@ def incident_statistics(
     table.loc[ALL_SYSTEMS] = pd.Series(pooled)
     for column in ("incidents", "outages", "failures", "detected_incidents"):
         table[column] = table[column].astype(int)
-    table["why_na"] = _why_na(table)
+    derived = isinstance(observation, str)
+    if derived:
+        # A window that runs from the first failure to the last repair and holds no up time
+        # is the outage itself: its availability is 0 by construction, not a measurement.
+        table.loc[table["uptime_hours"] <= 0, "availability"] = np.nan
+    table["why_na"] = _why_na(table, derived=derived)
     excluded = _excluded(incidents)
     return IncidentStats(
         table=table,
@@ -1441,16 +1555,22 @@ def incident_statistics(
     )
 
 
-def _why_na(table: pd.DataFrame) -> pd.Series:
+def _why_na(table: pd.DataFrame, *, derived: bool = True) -> pd.Series:
     reasons = []
     for _, r in table.iterrows():
         parts = []
         if r["window_hours"] <= 0:
             parts.append("the observation window has no length (one zero-length record)")
+        elif derived and r["uptime_hours"] <= 0:
+            parts.append(
+                "availability: the window, set by the outages themselves, holds no up time "
+                "(it is the outage); give fixed dates for the period the system was watched"
+            )
         if r["failures"] == 0:
             parts.append(
                 "MTBF: no failure after observed up time (with one outage and the default "
-                f"window, give a fixed window); MTBF > {r['uptime_hours']:.4g} h"
+                "window, give a fixed window)"
+                + (f"; MTBF > {r['uptime_hours']:.4g} h" if r["uptime_hours"] > 0 else "")
             )
         if not math.isfinite(float(r["mttd_hours"])):
             parts.append("MTTD: no detection times")

@@ -24,6 +24,7 @@ __all__ = [
     "REPORT_BLOCK_KINDS",
     "csv_bytes",
     "escape_markdown",
+    "escape_markdown_lines",
     "html_report",
     "json_bytes",
     "markdown_table",
@@ -338,7 +339,8 @@ def html_report(title: str, blocks: list[tuple[str, Any]], *, footer: str = "") 
     blocks : list of (kind, content)
         In order: ``("heading", text)``, ``("paragraph", text)``, ``("facts", {label:
         value})``, ``("table", DataFrame)`` (cells formatted by the caller) or ``("figure",
-        plotly_figure)``. All text is escaped.
+        plotly_figure)``. All text is escaped; line breaks in a paragraph are kept
+        (``<br>``).
     footer : str, optional
         A closing line (escaped).
 
@@ -353,6 +355,9 @@ def html_report(title: str, blocks: list[tuple[str, Any]], *, footer: str = "") 
     >>> page = html_report("A <b>test</b>", [("paragraph", "x < y & z")]).decode()
     >>> "<title>A &lt;b&gt;test&lt;/b&gt;</title>" in page, "x &lt; y &amp; z" in page
     (True, True)
+    >>> page = html_report("t", [("paragraph", "one\ntwo <b>")]).decode()
+    >>> "<p>one<br>\ntwo &lt;b&gt;</p>" in page
+    True
     """
     parts: list[str] = []
     plotly_included = False
@@ -366,7 +371,8 @@ def html_report(title: str, blocks: list[tuple[str, Any]], *, footer: str = "") 
         if kind == "heading":
             parts.append(f"<h2>{html.escape(str(content))}</h2>")
         elif kind == "paragraph":
-            parts.append(f"<p>{html.escape(str(content))}</p>")
+            lines = str(content).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+            parts.append("<p>" + "<br>\n".join(html.escape(line) for line in lines) + "</p>")
         elif kind == "facts":
             items = "".join(
                 f"<dt>{html.escape(str(k))}</dt><dd>{html.escape(str(v))}</dd>"
@@ -392,3 +398,38 @@ def html_report(title: str, blocks: list[tuple[str, Any]], *, footer: str = "") 
         f"<h1>{html.escape(title)}</h1>{''.join(parts)}{closing}</body></html>\n"
     )
     return document.encode("utf-8")
+
+
+def escape_markdown_lines(text: Any) -> str:
+    r"""Text of several lines as Markdown that keeps its line breaks, every line escaped.
+
+    Parameters
+    ----------
+    text : Any
+        Free text (notes); ``\r\n`` and ``\r`` count as line breaks.
+
+    Returns
+    -------
+    str
+        Each line escaped as :func:`escape_markdown` does, its leading spaces dropped (four
+        would start a code block) and a leading ``-``, ``=`` or ``1.`` escaped (they would
+        start a list, a heading underline or a rule). A blank line still separates
+        paragraphs; any other line break becomes a hard break (two trailing spaces).
+
+    Examples
+    --------
+    >>> escape_markdown_lines("Budget: *approved*\nOwner: ops\n\n- not a list")
+    'Budget: \\*approved\\*  \nOwner: ops\n\n\\- not a list'
+    """
+    lines = str(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    escaped = []
+    for line in lines:
+        one = escape_markdown(line.lstrip())
+        one = re.sub(r"^([-=])", r"\\\1", one)
+        one = re.sub(r"^(\d+)([.)])", r"\1\\\2", one)
+        escaped.append(one)
+    out = []
+    for i, line in enumerate(escaped):
+        following = escaped[i + 1] if i + 1 < len(escaped) else ""
+        out.append(line + "  " if line.strip() and following.strip() else line)
+    return "\n".join(out)

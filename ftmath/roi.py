@@ -882,6 +882,8 @@ class BreakEven:
 
 BREAK_EVEN_INPUTS = (
     "cost_per_hour",
+    "mtbf_hours_now",
+    "mttr_hours_now",
     "mtbf_hours_target",
     "mttr_hours_target",
     "capex",
@@ -898,7 +900,8 @@ def break_even(inputs: Mapping[str, Any], parameter: str) -> BreakEven:
     inputs : mapping
         The keyword arguments of :func:`roi`.
     parameter : str
-        One of ``cost_per_hour``, ``mtbf_hours_target``, ``mttr_hours_target``, ``capex``,
+        One of :data:`BREAK_EVEN_INPUTS`: ``cost_per_hour``, ``mtbf_hours_now``,
+        ``mttr_hours_now``, ``mtbf_hours_target``, ``mttr_hours_target``, ``capex``,
         ``opex_per_year``.
 
     Returns
@@ -911,7 +914,11 @@ def break_even(inputs: Mapping[str, Any], parameter: str) -> BreakEven:
     -----
     The NPV is monotonic in each of these inputs (others held), so a sign change between two
     points of a geometric grid around the current value brackets the only root, which
-    :func:`scipy.optimize.brentq` then finds to a relative tolerance of 1e-12.
+    :func:`scipy.optimize.brentq` then finds to a relative tolerance of 1e-12. For today's
+    MTTR the yearly cost ``H (MTTR c_h + c_i) / (MTBF + MTTR)`` has the derivative
+    ``H (MTBF c_h - c_i) / (MTBF + MTTR)^2``, of one sign for every MTTR; costs fall as
+    MTBF rises. Hours are searched only within :data:`ftmath.HOURS_RANGE` (the values
+    :func:`roi` accepts); money from 0.
 
     Examples
     --------
@@ -922,6 +929,11 @@ def break_even(inputs: Mapping[str, Any], parameter: str) -> BreakEven:
     ...      "opex_per_year": 20_000, "years": 3, "discount_rate": 0.08}
     >>> round(break_even(x, "cost_per_hour").value, 2)
     1286.85
+
+    Today's MTBF above which the investment no longer pays:
+
+    >>> round(break_even(x, "mtbf_hours_now").value, 1)
+    2110.4
     """
     base = check_roi_inputs(inputs)
     if parameter not in BREAK_EVEN_INPUTS:
@@ -937,7 +949,10 @@ def break_even(inputs: Mapping[str, Any], parameter: str) -> BreakEven:
         return BreakEven(parameter, x0, x0)
     scale = x0 if x0 > 0.0 else 1.0
     grid = [scale * 2.0**k for k in range(-60, 61)]
-    if parameter not in _HOURS:
+    if parameter in _HOURS:
+        low, high = HOURS_RANGE
+        grid = [low, *(x for x in grid if low < x < high), high]
+    else:
         grid = [0.0, *grid]
     values = [npv_at(x) for x in grid]
     crossings = [i for i in range(len(grid) - 1) if np.sign(values[i]) != np.sign(values[i + 1])]

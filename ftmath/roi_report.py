@@ -294,12 +294,39 @@ def roi_json(analysis: RoiAnalysis) -> bytes:
 
 def _decode(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InputError("the file starts like UTF-16 text but does not decode") from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(
             "the file is not UTF-8 or UTF-16 text; export the case from this page as JSON"
+        ) from None
+
+
+def _parse_json(text: str) -> Any:
+    """Parse JSON text; every way it can fail becomes an :class:`InputError`.
+
+    Python's parser recurses once per level of nesting, so a few kilobytes of ``[[[[...``
+    exhaust the stack: that ``RecursionError`` is bad input like any other.
+    """
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError(
+            f"the file is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
+        ) from None
+    except RecursionError:
+        raise InputError(
+            "the file is nested too deeply (arrays or objects inside each other hundreds of "
+            "levels down); an ROI document has 3 levels: export the case from this page as JSON"
+        ) from None
+    except (ValueError, OverflowError) as error:
+        # A number of more than 4,300 digits, say: keep the first clause, not Python's advice.
+        raise InputError(
+            f"the file could not be read as JSON: {str(error).split(';')[0]}"
         ) from None
 
 
@@ -344,13 +371,7 @@ def scenario_from_json(data: bytes | str | Mapping[str, Any]) -> RoiScenario:
             raise InputError("the file is empty; choose a JSON file exported from the ROI page")
         data = _decode(bytes(data))
     if isinstance(data, str):
-        try:
-            document = json.loads(data)
-        except json.JSONDecodeError as error:
-            raise InputError(
-                f"the file is not valid JSON (line {error.lineno}, column {error.colno}: "
-                f"{error.msg})"
-            ) from None
+        document = _parse_json(data)
     else:
         document = data
     if not isinstance(document, Mapping):
@@ -431,6 +452,10 @@ def _money(value: float | None, currency: str) -> str:
     return f"{sign}{currency}{abs(value):,.2f}"
 
 
+def _years(n: int) -> str:
+    return f"{n} year" + ("" if n == 1 else "s")
+
+
 def _headline(analysis: RoiAnalysis) -> pd.DataFrame:
     """Figure, value (a number or empty), unit, shown text, note: one row per headline."""
     r, sim, cur = analysis.result, analysis.simulation, analysis.scenario.currency
@@ -447,12 +472,12 @@ def _headline(analysis: RoiAnalysis) -> pd.DataFrame:
     return pd.DataFrame(
         [
             row("Net present value", r.npv, cur, _money(r.npv, cur),
-                f"{years} years at {r.inputs['discount_rate']:.2%}"),
+                f"{_years(years)} at {r.inputs['discount_rate']:.2%}"),
             maybe(r.irr, "irr", "{:.2%}", "fraction", "Internal rate of return"),
             maybe(r.payback_years, "payback_years", "{:.3f} years", "years", "Payback"),
             maybe(r.discounted_payback_years, "discounted_payback_years", "{:.3f} years",
                   "years", "Discounted payback"),
-            maybe(r.roi, "roi", "{:.1%}", "fraction", f"ROI over {years} years (on TCO)"),
+            maybe(r.roi, "roi", "{:.1%}", "fraction", f"ROI over {_years(years)} (on TCO)"),
             row("P(NPV > 0)", sim.probability_positive, "fraction",
                 f"{sim.probability_positive:.1%}",
                 f"Monte Carlo, {sim.draws:,} draws, seed {sim.seed}, "
@@ -623,7 +648,7 @@ def roi_markdown(analysis: RoiAnalysis) -> bytes:
     headline = _headline(analysis)[["figure", "shown", "note"]]
     lines = [f"# {esc(s.name)}", ""]
     if s.notes:
-        lines += [esc(s.notes), ""]
+        lines += [report.escape_markdown_lines(s.notes), ""]
     lines += [f"- {esc(w)}" for w in r.warnings]
     lines += ["", "## Headline", "", report.markdown_table(headline), ""]
     shown = _shown_tables(analysis)

@@ -100,6 +100,41 @@ class SloReport:
     monthly: pd.DataFrame
     observation: str
 
+    def caveats(self, system: str) -> tuple[str, ...]:
+        r"""Why the SLO figures of ``system`` say little (an observation shorter than a window).
+
+        Parameters
+        ----------
+        system : str
+            A system of the report.
+
+        Returns
+        -------
+        tuple of str
+            One sentence per problem; empty when the observation covers at least one window.
+
+        Examples
+        --------
+        >>> from ftmath import read_incidents
+        >>> log = read_incidents(b"start,end\n2024-01-01 00:00,2024-01-01 01:00\n")
+        >>> slo_report(log, target=0.99).caveats("(all)")[0][:52]
+        'System (all) was observed for 1 h, less than one 30-'
+        """
+        if system not in self.summary.index:
+            raise InputError(f"`system` {system!r} is not in the SLO report")
+        windows = self.windows[self.windows["system"] == system]
+        out = []
+        if bool(windows["partial"].any()):
+            hours = float(windows["hours"].iloc[-1])
+            observed = f"{hours:,.4g} h" if hours < 48 else f"{hours / 24:,.4g} days"
+            out.append(
+                f"System {system} was observed for {observed}, less than one "
+                f"{self.window_days:g}-day window: the one window evaluated is the whole "
+                f"observation, so its compliance, budget and burn rate are not those of a "
+                f"{self.window_days:g}-day SLO. Choose fixed dates or a shorter window."
+            )
+        return tuple(out)
+
     def explain(self, system: str) -> dict[str, Explanation]:
         """How the SLO figures of ``system``'s last window are computed.
 
@@ -186,7 +221,7 @@ def _check_target(target: float) -> float:
     if not 0.0 < value < 1.0:
         raise InputError(
             f"`target` must be an availability strictly between 0 and 1 (0.999 = 99.9 %), "
-            f"got {target!r}"
+            f"got {value:.10g} ({value * 100:.10g} %)"
         )
     return value
 

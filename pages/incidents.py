@@ -110,11 +110,31 @@ def short_hours(value: float) -> str:
     return f"{value:.3g}" if math.isfinite(value) else "n/a"
 
 
-def in_hours(value: float, reason: str = "not defined") -> str:
-    """Hours as the other pages take them (MTBF, MTTR)."""
+def compact_hours(value: float) -> str:
+    """Hours short enough for a metric: whole hours from 1,000 h on (``2,452,800 h``)."""
     if value is None or not math.isfinite(value):
-        return ui.na(reason)
-    return ui.fmt_hours(value)
+        return "n/a"
+    return ui.fmt_hours(value) if abs(value) < 1000 else f"{value:,.0f} h"
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """``1 outage``, ``2 outages``."""
+    return f"{count:,} {word if count == 1 else many or word + 's'}"
+
+
+def fmt_budget_used(used: float) -> str:
+    """Share of the error budget used: a percentage, or a multiple when it is overspent ten-fold."""
+    if used is None or not math.isfinite(used):
+        return "n/a"
+    if used < 10:
+        return f"{used:.0%} used"
+    return f"{used:,.0f}× the budget"
+
+
+def usable_figures(row: pd.Series) -> bool:
+    """MTBF and MTTR another page can take: finite, MTBF positive, MTTR not negative."""
+    mtbf, mttr = float(row["mtbf_hours"]), float(row["mttr_hours"])
+    return math.isfinite(mtbf) and math.isfinite(mttr) and mtbf > 0 and mttr >= 0
 
 
 def send(name: str, mtbf: float, mttr: float, note: str, source: str) -> None:
@@ -165,8 +185,8 @@ with st.expander("Columns, time zone and units", icon=":material/tune:"):
     unit = None
     try:
         found = columns_of(source.data)
-    except ftmath.InputError:
-        found = None  # the same message is shown below, where the file is read
+    except Exception:  # noqa: BLE001 - the same message is shown below, where the file is read
+        found = None
         st.caption("The column pickers appear once the file can be read.")
     if found is not None:
         header, roles = found
@@ -219,7 +239,7 @@ with st.expander(f"How {source.name} was read", icon=":material/description:"):
 
 # --- options ----------------------------------------------------------------------------------
 
-option_cols = st.columns([2, 3, 2])
+option_cols = st.columns([2, 2, 3])
 with option_cols[1]:
     labels = ftmath.cause_labels(log).value_counts()
     excluded = st.multiselect(
@@ -286,7 +306,8 @@ with option_cols[0]:
     system = st.selectbox("System", picks, key="incidents.system")
 if len(stats.excluded):
     st.warning(
-        f"{len(stats.excluded)} record(s) could not be used (listed here, not dropped silently).",
+        f"{plural(len(stats.excluded), 'record')} could not be used (listed here, not dropped "
+        "silently).",
         icon=":material/warning:",
     )
     st.dataframe(stats.excluded, hide_index=True, width="stretch", key="incidents.excluded")
@@ -296,30 +317,33 @@ if len(stats.excluded):
 row = stats.row(system)
 explained = stats.explain(system)
 st.subheader(f"System {system}" if system != POOLED else POOLED)
-metrics = st.columns([1, 1, 1, 1.3, 0.8])
-with metrics[0]:
+first, second = st.columns(3), st.columns(3)
+availability_known = math.isfinite(row["availability"])
+with first[0]:
     st.metric(
         "Availability (measured)",
-        ui.fmt_percent(row["availability"])
-        if math.isfinite(row["availability"])
-        else ui.na("no window"),
+        ui.fmt_percent(row["availability"]) if availability_known else "n/a",
+        help="(W − D) / W over the observation window"
+        if availability_known
+        else ui.na(str(explained["availability"].unavailable_reason)),
     )
     ui.explain(explained["availability"], key="incidents.explain.availability")
-with metrics[1]:
+with first[1]:
     st.metric(
         "MTBF",
-        in_hours(row["mtbf_hours"], "no failure after observed up time"),
-        help=f"= {hours(row['mtbf_hours'])}; mean up time between failures",
+        compact_hours(row["mtbf_hours"]),
+        help=f"= {hours(row['mtbf_hours'], 'no failure after observed up time')}; mean up time "
+        "between failures",
     )
     ui.explain(explained["mtbf_hours"], key="incidents.explain.mtbf")
-with metrics[2]:
+with first[2]:
     st.metric(
         "MTTR (mean)",
-        in_hours(row["mttr_hours"]),
+        compact_hours(row["mttr_hours"]),
         help=f"= {hours(row['mttr_hours'])}; mean outage duration (merged)",
     )
     ui.explain(explained["mttr_hours"], key="incidents.explain.mttr")
-with metrics[3]:
+with second[0]:
     st.metric(
         "MTTR median / p90",
         f"{short_hours(row['mttr_median_hours'])} / {short_hours(row['mttr_p90_hours'])} h",
@@ -327,29 +351,32 @@ with metrics[3]:
         "rank, so each is an observed outage duration",
     )
     ui.explain(explained["mttr_p90_hours"], key="incidents.explain.p90")
-with metrics[4]:
+with second[1]:
     mttd_known = math.isfinite(row["mttd_hours"])
     st.metric(
         "MTTD",
-        in_hours(row["mttd_hours"]) if mttd_known else "n/a",
-        help=f"mean of detected − start over {row['detected_incidents']:,} incidents"
+        compact_hours(row["mttd_hours"]),
+        help=f"mean of detected − start over {plural(int(row['detected_incidents']), 'incident')}"
         if mttd_known
         else ui.na("the log has no detection times (a `detected` column)"),
     )
     ui.explain(explained["mttd_hours"], key="incidents.explain.mttd")
 st.caption(
-    f"{row['incidents']:,} incidents merged into {row['outages']:,} outages; {row['failures']:,} "
-    f"failures after observed up time; observed {ui.fmt_hours(row['window_hours'])} "
+    f"{plural(int(row['incidents']), 'incident')} merged into "
+    f"{plural(int(row['outages']), 'outage')}; {plural(int(row['failures']), 'failure')} after "
+    f"observed up time; observed {ui.fmt_hours(row['window_hours'])} "
     f"({row['window_start']:%Y-%m-%d} to {row['window_end']:%Y-%m-%d} UTC), down "
     f"{ui.fmt_hours(row['downtime_hours'])}. Mean single-incident duration "
     f"{hours(row['incident_mean_hours'])}. {stats.observation.capitalize()}."
     + (f" n/a: {row['why_na']}." if row["why_na"] else "")
 )
+for caveat in stats.caveats(system):
+    st.warning(caveat, icon=":material/warning:")
 
 # --- "Use these figures" ----------------------------------------------------------------------
 
 if system != POOLED:
-    usable = math.isfinite(row["mtbf_hours"]) and math.isfinite(row["mttr_hours"])
+    usable = usable_figures(row)
     years = f"{row['window_start']:%Y}-{row['window_end']:%Y}"
     label = "LANL system" if log.attrs["format"].startswith("LANL") else source.name + ", system"
     cols = st.columns([2, 3])
@@ -377,7 +404,9 @@ if system != POOLED:
             icon=":material/check:",
         )
     elif not usable:
-        cols[1].caption(ui.na("MTBF needs at least one failure after observed up time"))
+        cols[1].caption(
+            ui.na("MTBF needs at least one failure after observed up time, and a positive value")
+        )
 
 # --- table of statistics ----------------------------------------------------------------------
 
@@ -504,24 +533,24 @@ with top:
 
 st.subheader("SLO and error budget")
 slo_cols = st.columns(3)
+# No min / max on these fields: out-of-range values reach ftmath, whose message is shown (a
+# widget's own range check keeps the typed text while quietly using the previous value).
 target_pct = slo_cols[0].number_input(
     "Target availability (%)",
-    min_value=50.0,
-    max_value=99.99999,
     value=99.0,
     step=0.1,
-    format="%.5g",
+    format="%.10g",  # as many digits as typed: 99.99999 (seven nines), never rounded to 100
     key="incidents.target",
     bind="query-params",
+    help="Above 0 and below 100: 99.9 is three nines, 99.99999 seven.",
 )
 window_days = slo_cols[1].number_input(
     "Rolling window (days)",
-    min_value=1,
-    max_value=365,
     value=30,
     step=1,
     key="incidents.window",
     bind="query-params",
+    help="From 1 to 3,660 days.",
 )
 step_label = slo_cols[2].selectbox(
     "Evaluate every",
@@ -570,7 +599,9 @@ if slo_report is not None:
     elif system in slo_report.summary.index:
         s = slo_report.summary.loc[system]
         slo_explained = slo_report.explain(system)
-        cols = st.columns(4)
+        for caveat in slo_report.caveats(system):
+            st.warning(caveat, icon=":material/warning:")
+        cols = [*st.columns(2), *st.columns(2)]
         with cols[0]:
             st.metric(
                 "Windows meeting the SLO",
@@ -583,7 +614,7 @@ if slo_report is not None:
                 "Budget remaining (last window)",
                 ("−" if s["last_budget_remaining_hours"] < 0 else "")
                 + ui.fmt_duration(abs(s["last_budget_remaining_hours"])),
-                delta=f"{s['last_budget_used']:.0%} used",
+                delta=fmt_budget_used(s["last_budget_used"]),
                 delta_color="off",
                 delta_arrow="off",
             )
@@ -625,7 +656,10 @@ if slo_report is not None:
             )
         )
         chart.add_hline(
-            y=target, line_dash="dash", line_color="black", annotation_text=f"SLO {target_pct:g} %"
+            y=target,
+            line_dash="dash",
+            line_color="black",
+            annotation_text=f"SLO {target_pct:.10g} %",
         )
         low = float(min(windows["availability"].min(), months["availability"].min(), target))
         chart.update_layout(
@@ -640,10 +674,15 @@ if slo_report is not None:
             f"Error budget: {(1 - target) * 100:.4g} % of each window = "
             f"{ui.fmt_duration((1 - target) * window_days * 24)} per {window_days} days. "
             "Months in green meet the target, red ones do not. "
-            f"Over the whole observation the budget was used {s['observed_budget_used']:.2f}×."
+            "Over the whole observation: "
+            + (
+                f"{s['observed_budget_used']:,.2f}× the budget."
+                if math.isfinite(s["observed_budget_used"])
+                else "n/a (no observation window)."
+            )
         )
         breaches = slo_report.breaches[slo_report.breaches["system"] == system]
-        st.markdown(f"**Windows that broke the SLO** ({len(breaches):,} periods)")
+        st.markdown(f"**Windows that broke the SLO** ({plural(len(breaches), 'period')})")
         if len(breaches):
             st.dataframe(
                 breaches.drop(columns=["system"]),
@@ -698,10 +737,14 @@ if slo_report is not None:
             key="incidents.download_breaches",
         )
 with cols[3]:
-    ui.download(
-        "Report (Markdown)",
-        ftmath.incident_report_markdown(stats, slo_report, source=source.name).encode(),
-        f"{stem}-report.md",
-        "text/markdown",
-        key="incidents.download_md",
+    markdown = ui.guarded(
+        ftmath.incident_report_markdown, stats, slo_report, source=source.name, where="Report"
     )
+    if markdown is not None:
+        ui.download(
+            "Report (Markdown)",
+            markdown.encode(),
+            f"{stem}-report.md",
+            "text/markdown",
+            key="incidents.download_md",
+        )

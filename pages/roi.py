@@ -2,7 +2,6 @@
 
 import dataclasses
 import json
-import math
 
 import pandas as pd
 import streamlit as st
@@ -60,7 +59,7 @@ NUMBERS = {
 }
 DRAW_CHOICES = [10_000, 100_000, 1_000_000]
 SWING_CHOICES = [0.1, 0.2, 0.3, 0.5]
-MAX_MONEY, (MIN_HOURS, MAX_HOURS) = ftmath.MAX_MONEY, ftmath.HOURS_RANGE
+MIN_HOURS, MAX_HOURS = ftmath.HOURS_RANGE
 
 
 # --- cached computation -------------------------------------------------------------------------
@@ -81,7 +80,7 @@ def analysed(text: str) -> ftmath.RoiAnalysis:
     return ftmath.analyse_roi(scenario_of(text))
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_data(max_entries=16, show_spinner=False)  # the five exports of about three cases
 def export(text: str, kind: str) -> bytes:
     builders = {
         "csv": roi_report.roi_csv,
@@ -157,7 +156,13 @@ def on_import() -> None:
     try:
         scenario = ftmath.scenario_from_json(uploaded.getvalue())
     except ftmath.InputError as error:
-        st.session_state[ERROR] = f"{uploaded.name} was not imported: {error}"
+        st.session_state[ERROR] = f"{uploaded.name} was not imported: {ui.safe_message(error)}"
+        return
+    except Exception as error:  # noqa: BLE001 - a callback's exception would blank the page
+        st.session_state[ERROR] = (
+            f"{uploaded.name} was not imported: it could not be read ({type(error).__name__}). "
+            "Please report it with the file."
+        )
         return
     st.session_state[ERROR] = None
     st.session_state[NOTICE] = f"Imported {uploaded.name}."
@@ -199,9 +204,9 @@ def on_use_downtime_cost(value: float) -> None:
 # --- formatting ---------------------------------------------------------------------------------
 
 
-def fmt_years(years: float | None, reason: str | None) -> str:
+def fmt_years(years: float | None) -> str:
     if years is None:
-        return ui.na(reason or "not defined")
+        return "n/a"
     if years == 0:
         return "immediately"
     if years < 1:
@@ -209,10 +214,19 @@ def fmt_years(years: float | None, reason: str | None) -> str:
     return f"{years:.2f} years"
 
 
-def fmt_ratio(value: float | None, reason: str | None) -> str:
-    if value is None:
-        return ui.na(reason or "not defined")
-    return f"{value * 100:,.1f} %"
+def fmt_ratio(value: float | None) -> str:
+    return "n/a" if value is None else f"{value * 100:,.1f} %"
+
+
+def fmt_input(value: float) -> str:
+    return f"{value:,.2f}" if abs(value) >= 1 else f"{value:.3g}"
+
+
+def with_labels(message: str) -> str:
+    """An ftmath message about the inputs, with the page's labels for their names."""
+    for name, label in ftmath.ROI_INPUTS.items():
+        message = message.replace(f"`{name}`", f"**{label}**")
+    return message
 
 
 # --- page ---------------------------------------------------------------------------------------
@@ -231,9 +245,13 @@ st.markdown(
 
 top = st.columns([3, 1, 2])
 top[0].text_input(
-    "Name of the case", key="roi.name", max_chars=200, help="Shown on the exported reports."
+    "Name of the case",
+    key="roi.name",
+    max_chars=200,
+    help="Shown on the exported reports.",
+    bind="query-params",
 )
-top[1].text_input("Currency", key="roi.currency", max_chars=8)
+top[1].text_input("Currency", key="roi.currency", max_chars=8, bind="query-params")
 with top[2]:
     st.file_uploader(
         "Import a case (JSON exported from this page)",
@@ -268,8 +286,6 @@ for column, which, title in ((today, "now", "Today"), (target, "target", "With t
             st.button("Use it", key=f"roi.use_{which}", on_click=on_use_component, args=(which,))
         st.number_input(
             "MTBF (h)",
-            min_value=MIN_HOURS,
-            max_value=MAX_HOURS,
             step=100.0,
             format="%.2f",
             key=f"roi.mtbf_{which}",
@@ -278,8 +294,6 @@ for column, which, title in ((today, "now", "Today"), (target, "target", "With t
         )
         st.number_input(
             "MTTR (h)",
-            min_value=MIN_HOURS,
-            max_value=MAX_HOURS,
             step=0.5,
             format="%.2f",
             key=f"roi.mttr_{which}",
@@ -295,8 +309,6 @@ with money:
     st.subheader("Money")
     st.number_input(
         f"Cost of an hour of downtime ({currency})",
-        min_value=0.0,
-        max_value=MAX_MONEY,
         step=1_000.0,
         format="%.2f",
         key="roi.cost_per_hour",
@@ -305,8 +317,6 @@ with money:
     )
     st.number_input(
         f"Fixed cost per incident ({currency})",
-        min_value=0.0,
-        max_value=MAX_MONEY,
         step=100.0,
         format="%.2f",
         key="roi.cost_per_incident",
@@ -315,8 +325,6 @@ with money:
     )
     st.number_input(
         f"Up-front cost, capex ({currency})",
-        min_value=0.0,
-        max_value=MAX_MONEY,
         step=10_000.0,
         format="%.2f",
         key="roi.capex",
@@ -325,8 +333,6 @@ with money:
     )
     st.number_input(
         f"Operating cost per year, opex ({currency})",
-        min_value=0.0,
-        max_value=MAX_MONEY,
         step=1_000.0,
         format="%.2f",
         key="roi.opex",
@@ -335,12 +341,14 @@ with money:
     )
     cols = st.columns(2)
     cols[0].number_input(
-        "Horizon (years)", min_value=1, max_value=100, step=1, key="roi.years", bind="query-params"
+        "Horizon (years)",
+        step=1,
+        key="roi.years",
+        bind="query-params",
+        help=f"Whole years, 1 to {ftmath.MAX_YEARS}.",
     )
     cols[1].number_input(
         "Discount rate (% a year)",
-        min_value=-50.0,
-        max_value=1000.0,
         step=0.5,
         format="%.2f",
         key="roi.discount_pct",
@@ -356,23 +364,21 @@ with st.expander("Not sure what an hour of downtime costs? Build it from its par
     )
     parts = st.columns(5)
     revenue = parts[0].number_input(
-        f"Revenue per hour ({currency})", 0.0, MAX_MONEY, 0.0, 1_000.0, key="roi.dc.revenue"
+        f"Revenue per hour ({currency})", value=0.0, step=1_000.0, key="roi.dc.revenue"
     )
     share = parts[1].number_input(
         "Share lost (%)",
-        0.0,
-        100.0,
-        100.0,
-        5.0,
+        value=100.0,
+        step=5.0,
         key="roi.dc.share",
-        help="Customers who come back later are not lost revenue.",
+        help="0 to 100. Customers who come back later are not lost revenue.",
     )
-    staff = parts[2].number_input("Staff idled", 0.0, 1e9, 0.0, 1.0, key="roi.dc.staff")
+    staff = parts[2].number_input("Staff idled", value=0.0, step=1.0, key="roi.dc.staff")
     rate = parts[3].number_input(
-        f"Loaded rate per hour ({currency})", 0.0, MAX_MONEY, 0.0, 10.0, key="roi.dc.rate"
+        f"Loaded rate per hour ({currency})", value=0.0, step=10.0, key="roi.dc.rate"
     )
     penalty = parts[4].number_input(
-        f"SLA penalties per hour ({currency})", 0.0, MAX_MONEY, 0.0, 100.0, key="roi.dc.penalty"
+        f"SLA penalties per hour ({currency})", value=0.0, step=100.0, key="roi.dc.penalty"
     )
     built = ui.guarded(
         ftmath.downtime_cost_per_hour,
@@ -442,10 +448,19 @@ with st.expander("Uncertainty: low / high of the inputs you are unsure of (Monte
         },
     )
     settings = st.columns(4)
-    settings[0].selectbox("Draws", DRAW_CHOICES, key="roi.draws", format_func=lambda n: f"{n:,}")
-    settings[1].number_input("Seed", min_value=0, max_value=2**32 - 1, step=1, key="roi.seed")
+    settings[0].selectbox(
+        "Draws",
+        DRAW_CHOICES,
+        key="roi.draws",
+        format_func=lambda n: f"{n:,}",
+        bind="query-params",
+    )
+    settings[1].number_input("Seed", step=1, key="roi.seed", bind="query-params")
     settings[2].checkbox(
-        "Random (Poisson) failure counts", key="roi.poisson", help="Off: failures at their mean."
+        "Random (Poisson) failure counts",
+        key="roi.poisson",
+        help="Off: failures at their mean.",
+        bind="query-params",
     )
     settings[3].radio(
         "Repair times",
@@ -454,12 +469,14 @@ with st.expander("Uncertainty: low / high of the inputs you are unsure of (Monte
         horizontal=True,
         format_func=lambda r: "random (exponential)" if r == "exponential" else "exactly MTTR",
         disabled=not st.session_state.get("roi.poisson", True),
+        bind="query-params",
     )
     st.select_slider(
         "Sensitivity: move each input by ±",
         SWING_CHOICES,
         key="roi.swing",
         format_func=lambda s: f"{s:.0%}",
+        bind="query-params",
     )
 
 # --- read the inputs -----------------------------------------------------------------------------
@@ -501,7 +518,7 @@ def attempt(candidate: ftmath.RoiScenario) -> tuple[ftmath.RoiAnalysis | None, s
     try:
         return analysed(scenario_json(candidate)), None
     except ftmath.InputError as error:
-        return None, str(error)
+        return None, with_labels(ui.safe_message(error))
 
 
 analysis, problem = (None, uncertainty_problem) if uncertainty_problem else attempt(scenario)
@@ -537,34 +554,33 @@ st.subheader("Is it worth it?")
 for warning in result.warnings:
     st.warning(warning, icon=":material/warning:")
 
+horizon = f"{years} year" + ("s" if years != 1 else "")
 row1 = st.columns(4)
 headline = [
     ("NPV", ui.fmt_money(result.npv, currency), "npv"),
-    ("Payback", fmt_years(result.payback_years, result.reasons.get("payback_years")),
-     "payback_years"),
-    (f"ROI over {years} years", fmt_ratio(result.roi, result.reasons.get("roi")), "roi"),
+    ("Payback", fmt_years(result.payback_years), "payback_years"),
+    (f"ROI over {horizon}", fmt_ratio(result.roi), "roi"),
     ("P(NPV > 0)", f"{sim.probability_positive * 100:.1f} %", "probability_positive"),
 ]  # fmt: skip
-for column, (label, value, key) in zip(row1, headline, strict=True):
-    column.metric(label, value, border=True)
-    with column:
-        ui.explain(explained[key], key=f"roi.explain.{key}")
-
 row2 = st.columns(4)
 second_row = [
-    ("IRR", fmt_ratio(result.irr, result.reasons.get("irr")), "irr"),
-    ("Discounted payback",
-     fmt_years(result.discounted_payback_years, result.reasons.get("discounted_payback_years")),
+    ("IRR", fmt_ratio(result.irr), "irr"),
+    ("Discounted payback", fmt_years(result.discounted_payback_years),
      "discounted_payback_years"),
     ("Annual savings (before opex)", ui.fmt_money(result.annual_savings, currency),
      "annual_savings"),
     (f"Availability (today {ui.fmt_percent(result.availability_now)})",
      ui.fmt_percent(result.availability_target), "availability_target"),
 ]  # fmt: skip
-for column, (label, value, key) in zip(row2, second_row, strict=True):
-    column.metric(label, value)
-    with column:
-        ui.explain(explained[key], key=f"roi.explain.{key}")
+for row, figures, border in ((row1, headline, True), (row2, second_row, False)):
+    for column, (label, value, key) in zip(row, figures, strict=True):
+        reason = result.reasons.get(key)
+        # A long "n/a — reason" would be cut off in a metric: the reason goes underneath.
+        column.metric(label, value, border=border, help=ui.na(reason) if reason else None)
+        with column:
+            if value == "n/a" and reason:
+                st.caption(ui.na(reason))
+            ui.explain(explained[key], key=f"roi.explain.{key}")
 
 st.caption(
     f"{result.failures_per_year_now:.3g} failures and "
@@ -613,24 +629,25 @@ with right:
     st.markdown("**Break-even values** — where the NPV is exactly zero, others as they are")
     breaks = pd.DataFrame(
         [
-            {"input": b.label, "now": round(b.base, 2),
-             "break-even": round(b.value, 2) if b.value is not None else math.nan,
-             "why none": b.reason or ""}
+            {"input": b.label, "now": fmt_input(b.base),
+             "break-even": fmt_input(b.value) if b.value is not None else ui.na(b.reason or "")}
             for b in analysis.break_even.values()
         ]
     )  # fmt: skip
-    if not breaks["why none"].any():
-        breaks = breaks.drop(columns="why none")
     st.dataframe(
         breaks,
         hide_index=True,
         width="stretch",
+        key="roi.break_even",
         column_config={
-            "now": st.column_config.NumberColumn(format="localized"),
-            "break-even": st.column_config.NumberColumn(format="localized"),
+            "now": st.column_config.TextColumn(),
+            "break-even": st.column_config.TextColumn(help="n/a says why there is none"),
         },
     )
-    st.caption("Solved with scipy's brentq; a blank break-even means the NPV never crosses zero.")
+    st.caption(
+        "Solved with scipy's brentq between the values each input accepts; today's MTBF and "
+        "MTTR say how good today must already be for the investment not to pay."
+    )
 
 st.subheader("How sure is it? The NPV over uncertain inputs and random failures")
 left, right = st.columns([3, 1])
@@ -672,13 +689,11 @@ downloads = [
 ]
 for column, (label, kind, mime) in zip(cols, downloads, strict=True):
     with column:
-        ui.download(
-            label,
-            lambda kind=kind: export(text, kind),
-            f"{stem}.{kind}",
-            mime,
-            key=f"roi.download_{kind}",
-        )
+        # Bytes built for the current inputs (cached), not a callable: a deferred file expires
+        # across reruns and a click after other downloads then fetched nothing.
+        data = ui.guarded(export, text, kind, where=label)
+        if data is not None:
+            ui.download(label, data, f"{stem}.{kind}", mime, key=f"roi.download_{kind}")
 st.caption(
     "The JSON restores this page when imported above. The HTML report opens offline, charts "
     "included. Spreadsheet cells that start with = + - @ are neutralised."

@@ -140,7 +140,10 @@ class TestReadIncidents:
             (b"", "empty"),
             (b"   \n\n", "empty"),
             (b"start,end\n", "no rows"),
-            (b"\x00\x01\x02\x03binary\xff\xfe\x00garbage" * 50, "not text"),
+            (b"\x00\x01\x02\x03binary\xff\xfe\x00garbage" * 50, "not text (it holds NUL bytes)"),
+            # the reviewer's inc_deep.json: 3,000 nested lists read as a CSV, not parsed as JSON
+            (b"[" * 1500 + b"]" * 1500, "only one column"),
+            (b"start,end\n" + b"[" * 3000 + b",x\n", "column `start`, row 2"),
             (b"just one column\n1\n", "only one column"),
             (b"foo,bar\n1,2\n", "no start column"),
             (b"start,foo\n2024-01-01,2\n", "no end or duration column"),
@@ -282,14 +285,17 @@ class TestStatistics:
 
     def test_default_window_is_each_systems_own_span(self) -> None:
         # api observed 00:00-06:00: W = 6, D = 4, F = 1, MTBF = 2 h, A = 1/3.
-        # db observed only during its one incident: W = D = 0.5, F = 0: MTBF n/a, A = 0.
+        # db observed only during its one incident: W = D = 0.5, F = 0: MTBF n/a, and A n/a
+        # too: a window that is the outage itself gives 0 by construction, not a measurement.
         stats = incident_statistics(read_incidents(DATA / "overlaps.csv"))
         api, db = stats.row("api"), stats.row("db")
         assert_allclose([api["window_hours"], api["mtbf_hours"]], [6.0, 2.0])
         assert_allclose(api["availability"], 1 / 3)
         assert math.isnan(db["mtbf_hours"])
         assert "MTBF" in db["why_na"]
-        assert db["availability"] == 0.0
+        assert math.isnan(db["availability"])
+        assert "holds no up time" in db["why_na"]
+        assert "holds no up time" in stats.explain("db")["availability"].unavailable_reason
 
     def test_log_window(self) -> None:
         # Both systems observed 00:00-06:00: db W = 6, D = 0.5, F = 1 -> MTBF 5.5 h.
@@ -303,6 +309,83 @@ class TestStatistics:
         fixed = incident_statistics(log, observation=("2024-01-01", "2024-01-02")).row("x")
         # W = 24, D = 2, F = 1: MTBF = 22 h, A = 22 / 24.
         assert_allclose([fixed["mtbf_hours"], fixed["availability"]], [22.0, 22 / 24])
+
+    def test_one_incident_is_flagged_as_too_thin(self) -> None:
+        # The reviewer's inc_one.csv: one hour-long outage. The default window is the outage
+        # itself, so availability would be 0 by construction: n/a, with a warning.
+        log = read_incidents(b"start,end\n2024-01-01T00:00:00Z,2024-01-01T01:00:00Z\n")
+        stats = incident_statistics(log)
+        row = stats.row("(all)")
+        assert math.isnan(row["availability"]) and math.isnan(row["mtbf_hours"])
+        (caveat,) = stats.caveats("(all)")
+        assert caveat.startswith("Only one outage of (all) is in the log")
+        assert "availability and MTBF are n/a" in caveat
+        assert stats.explain("(all)")["availability"].value is None
+        # Fixed dates make both measurable, but one outage is still one outage.
+        fixed = incident_statistics(log, observation=("2023-12-31", "2024-01-02"))
+        assert_allclose(fixed.row("(all)")["availability"], 47 / 48)
+        caveats = fixed.caveats("(all)")
+        assert caveats[0].startswith("Only one outage") and "n/a" not in caveats[0]
+        assert "rests on 1 failure after" in caveats[1]
+
+    @pytest.mark.parametrize(("outages", "thin"), [(2, True), (3, True), (4, False)])
+    def test_few_failures_are_flagged(self, outages: int, thin: bool) -> None:
+        # Outages at 00:00, 10:00, 20:00, ... of one day each 1 h long: F = outages - 1.
+        text = "start,end\n" + "".join(
+            f"2024-01-0{1 + i // 3} {(i % 3) * 8:02d}:00,2024-01-0{1 + i // 3} "
+            f"{(i % 3) * 8 + 1:02d}:00\n"
+            for i in range(outages)
+        )
+        stats = incident_statistics(read_incidents(text.encode()))
+        assert stats.row("(all)")["failures"] == outages - 1
+        assert any("rough guess" in c for c in stats.caveats("(all)")) is thin
+
+    def test_few_failures_threshold_is_where_the_mtbf_interval_spans_ten_fold(self) -> None:
+        # Chi-square bounds of an exponential MTBF from r failures over time T:
+        # lower 2T / chi2(0.95; 2r + 2) (time-truncated) or 2T / chi2(0.95; 2r) (Nelson 1982),
+        # upper 2T / chi2(0.05; 2r). Table values (NIST/SEMATECH e-Handbook 1.3.6.7.4):
+        # chi2(0.95; 4) = 9.488, chi2(0.95; 6) = 12.592, chi2(0.05; 4) = 0.711.
+        from scipy.stats import chi2
+
+        assert_allclose([chi2.ppf(0.95, 4), chi2.ppf(0.95, 6), chi2.ppf(0.05, 4)],
+                        [9.488, 12.592, 0.711], atol=5e-4)  # fmt: skip
+
+        def spans(r: int, extra: int) -> float:
+            return chi2.ppf(0.95, 2 * r + extra) / chi2.ppf(0.05, 2 * r)
+
+        below = ftmath.FEW_FAILURES - 1
+        assert min(spans(below, 0), spans(below, 2)) > 10  # 13.3 and 17.7 for r = 2
+        assert max(spans(below + 1, 0), spans(below + 1, 2)) < 10  # 7.7 and 9.5 for r = 3
+
+    def test_a_log_spanning_centuries_is_refused_naming_its_rows(self) -> None:
+        # The reviewer's inc_span.csv: years 1700 and 2260. Differences of 64-bit nanoseconds
+        # overflow past 292 years, which showed MTBF -215,256.58 h.
+        log = read_incidents(
+            b"start,end\n1700-01-01T00:00:00Z,1700-01-01T01:00:00Z\n"
+            b"2260-01-01T00:00:00Z,2260-01-01T01:00:00Z\n"
+        )
+        for compute in (incident_statistics, merge_outages,
+                        lambda x: ftmath.slo_report(x, target=0.99)):  # fmt: skip
+            with pytest.raises(InputError) as error:
+                compute(log)
+            message = str(error.value)
+            assert "spans 560 years" in message and "at most 100 years" in message
+            assert "row 2 starts 1700-01-01 00:00 UTC" in message
+            assert "row 3 ends 2260-01-01 01:00 UTC" in message
+        with pytest.raises(InputError, match="observation window spans 584 years"):
+            incident_statistics(log.iloc[[1]], observation=("1678-01-01", "2261-12-31"))
+
+    def test_a_long_log_within_the_limit_is_exact(self) -> None:
+        # 99 years apart: W from pandas' exact Timedelta; MTBF = (W - D) / 1 stays positive.
+        log = read_incidents(
+            b"start,end\n1925-01-01 00:00,1925-01-01 01:00\n2024-01-01 00:00,2024-01-01 01:00\n"
+        )
+        row = incident_statistics(log).row("(all)")
+        window = (pd.Timestamp("2024-01-01 01:00") - pd.Timestamp("1925-01-01")) / pd.Timedelta(
+            hours=1
+        )
+        assert_allclose([row["window_hours"], row["mtbf_hours"]], [window, window - 2.0])
+        assert row["mtbf_hours"] > 0
 
     def test_zero_length_incidents_kept_or_dropped(self) -> None:
         # Window 09:00-15:00: outages [10, 10] and [12, 13]: D = 1, A = 5/6, F = 2,

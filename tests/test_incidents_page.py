@@ -162,3 +162,63 @@ def test_choosing_a_wrong_column_is_an_error_not_a_crash(at: AppTest) -> None:
     )
     widget(at, "incidents.column.start").set_value("(auto)").run()
     assert not messages(at, "error")
+
+
+# --- the reviewer's findings ----------------------------------------------------------------
+
+
+def upload(at: AppTest, name: str, data: bytes) -> None:
+    at.file_uploader[0].set_value((name, data, "text/csv")).run()
+    assert not at.exception
+
+
+def test_a_log_spanning_centuries_is_refused_and_nothing_is_sent(at: AppTest) -> None:
+    # inc_span.csv: 1700 and 2260 showed MTBF -215,256.58 h and "budget was used nan×".
+    upload(
+        at,
+        "inc_span.csv",
+        b"start,end\n1700-01-01T00:00:00Z,1700-01-01T01:00:00Z\n"
+        b"2260-01-01T00:00:00Z,2260-01-01T01:00:00Z\n",
+    )
+    errors = messages(at, "error")
+    assert any("spans 560 years" in e and "row 2" in e and "row 3" in e for e in errors), errors
+    assert "MTBF" not in metric_values(at)
+    assert "incidents.send" not in {b.key for b in at.button}
+    assert ui.HANDOFF_KEY not in at.session_state or not at.session_state[ui.HANDOFF_KEY]
+
+
+def test_a_one_incident_log_warns_and_shows_no_made_up_availability(at: AppTest) -> None:
+    # inc_one.csv showed "Availability 0 %" and "10000% used" without a word of warning.
+    upload(at, "inc_one.csv", b"start,end\n2024-01-01T00:00:00Z,2024-01-01T01:00:00Z\n")
+    shown = metric_values(at)
+    assert shown["Availability (measured)"] == "n/a"
+    assert shown["MTBF"] == "n/a"
+    warnings = messages(at, "warning")
+    assert any(w.startswith("Only one outage of (all)") for w in warnings), warnings
+    assert any("less than one 30-day window" in w for w in warnings), warnings
+    assert widget(at, "incidents.send").disabled
+
+
+def test_seven_nines_and_a_huge_overspend_read_well(at: AppTest) -> None:
+    widget(at, "incidents.target").set_value(99.99999).run()
+    assert not at.exception and not messages(at, "error")
+    budget = next(m for m in at.metric if m.label == "Budget remaining (last window)")
+    report = ftmath.slo_report(ftmath.read_incidents(LANL), target=0.9999999)
+    used = report.summary.loc["20", "last_budget_used"]
+    assert used > 10 and budget.delta == f"{used:,.0f}× the budget"
+    assert "%" not in budget.delta
+
+
+def test_a_target_out_of_range_is_explained_not_ignored(at: AppTest) -> None:
+    widget(at, "incidents.target").set_value(100.0).run()
+    assert not at.exception
+    errors = messages(at, "error")
+    assert any(e.startswith("SLO: `target`") and "got 1 (100 %)" in e for e in errors), errors
+    assert metric_values(at)["MTBF"] == "16.92 h"  # the rest of the page keeps working
+
+
+def test_counts_are_singular_or_plural(at: AppTest) -> None:
+    # LANL system 20 at 99 % over 30 days: one long run of broken windows.
+    texts = [m.value for m in at.markdown]
+    assert any("**Windows that broke the SLO** (1 period)" in t for t in texts), texts
+    assert not any("(1 periods)" in t for t in texts)

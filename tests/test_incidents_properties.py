@@ -78,7 +78,11 @@ def test_availability_and_identities(log: pd.DataFrame) -> None:
     defined = table["window_hours"] > 0  # a log of one zero-length record has no window
     assert table.loc[~defined, "availability"].isna().all()
     assert table.loc[~defined, "why_na"].str.contains("no length").all()
-    available = table.loc[defined, "availability"]
+    # A window set by the outages that holds no up time is the outage itself: n/a, not 0.
+    no_up = defined & (table["uptime_hours"] <= 0)
+    assert table.loc[no_up, "availability"].isna().all()
+    assert table.loc[no_up, "why_na"].str.contains("holds no up time").all()
+    available = table.loc[defined & ~no_up, "availability"]
     assert ((available >= 0) & (available <= 1)).all()
     assert (table["downtime_hours"] <= table["window_hours"] + 1e-9).all()
     assert (table["failures"] <= table["outages"]).all()

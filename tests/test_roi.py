@@ -307,6 +307,30 @@ class TestBreakEven:
         assert_allclose(b.value, expected, rtol=1e-10)
         assert_allclose(b.value, 1286.85, atol=0.005)
 
+    def test_todays_mtbf_and_mttr_closed_form(self) -> None:
+        """The two widest tornado bars. NPV = 0 needs yearly savings S* = C / a + O (a the
+        annuity factor (1 - (1 + r)^-n) / r, Brealey, Myers & Allen ch. 2), so today's
+        downtime cost must be K* = S* + K_target. With no cost per incident,
+        K = H c MTTR / (MTBF + MTTR), hence MTBF* = H c MTTR / K* - MTTR and
+        MTTR* = K* MTBF / (H c - K*). The reviewer's figures: about 2,110 h and 0.95 h."""
+        r = roi(**WORKED)
+        a = (1 - 1.08**-3) / 0.08
+        k = 150_000 / a + 20_000 + r.annual_cost_target
+        hc = 8760 * 10_000
+        mtbf = break_even(WORKED, "mtbf_hours_now")
+        mttr = break_even(WORKED, "mttr_hours_now")
+        assert_allclose(mtbf.value, hc * 4 / k - 4, rtol=1e-10)
+        assert_allclose(mttr.value, k * 500 / (hc - k), rtol=1e-10)
+        assert_allclose([mtbf.value, mttr.value], [2110.44, 0.9477], atol=0.005)
+        assert (mtbf.base, mttr.base) == (500, 4)
+
+    def test_hours_are_searched_within_the_accepted_range(self) -> None:
+        # Today's downtime never costs more than H c = 87.6 million a year: a 1e12 capex
+        # cannot be earned back at any MTTR the model accepts (1e-6 h to 1e12 h).
+        b = break_even(case(capex=1e12), "mttr_hours_now")
+        assert b.value is None and "stays negative" in b.reason
+        assert "from 1e-06 to 1e+12" in b.reason
+
     def test_capex_break_even_is_npv_plus_capex(self) -> None:
         assert_allclose(break_even(WORKED, "capex").value, roi(**WORKED).npv + 150_000, rtol=1e-10)
 

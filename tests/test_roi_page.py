@@ -85,8 +85,10 @@ def test_a_worse_target_warns_and_says_why_there_is_no_payback() -> None:
     assert any("MTBF with the investment (h): 200 is outside its range 600 to 3,000" in w
                for w in warnings)  # fmt: skip
     shown = metric_values(at)
-    assert shown["Payback"].startswith("n/a — the yearly net benefit")
-    assert shown["IRR"].startswith("n/a — ")
+    # "n/a" in the metric (a long reason was cut off there); the reason underneath it
+    assert shown["Payback"] == "n/a" and shown["IRR"] == "n/a"
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("n/a — the yearly net benefit") for c in captions), captions
     assert shown["NPV"].startswith("−$")
     assert messages(at, "error") == []
 
@@ -96,7 +98,10 @@ def test_no_capex() -> None:
     at.number_input(key="roi.capex").set_value(0.0).run()
     shown = metric_values(at)
     assert shown["Payback"] == "immediately"
-    assert shown["IRR"] == "n/a — there is no up-front cost, so no rate makes the NPV zero"
+    assert shown["IRR"] == "n/a"
+    reason = "n/a — there is no up-front cost, so no rate makes the NPV zero"
+    assert reason in [c.value for c in at.caption]
+    assert next(m for m in at.metric if m.label == "IRR").help == reason
     assert not at.exception
 
 
@@ -162,6 +167,8 @@ def test_import_restores_the_page() -> None:
         (b'{"inputs": ', "not valid JSON"),
         (json.dumps({"inputs": {"capex": 1}}).encode(), "`cost_per_hour` is missing"),
         ('{"inputs": 1}'.encode("utf-16"), "`inputs` must be an object"),
+        # the reviewer's roi_deep2.json: 1,500 nested lists blanked the page (RecursionError)
+        (b'{"inputs":' + b"[" * 1500 + b"]" * 1500 + b"}", "nested too deeply"),
     ],
 )
 def test_a_bad_import_says_why_and_loses_nothing(data: bytes, message: str) -> None:
@@ -227,3 +234,71 @@ def test_reset_to_the_example() -> None:
     at.button(key="roi.reset").click().run()
     assert at.number_input(key="roi.capex").value == 150_000.0
     assert metric_values(at)["NPV"] == "$1,364,626"
+
+
+# --- the reviewer's findings ----------------------------------------------------------------
+
+
+def test_downloads_hand_over_bytes_not_a_deferred_callable(at) -> None:  # type: ignore[no-untyped-def]
+    # A callable becomes a deferred file that expires across reruns: the XLSX once downloaded
+    # nothing ("MediaFileStorageError: Deferred file ... not found").
+    buttons = {b.proto.label: b.proto for b in at.download_button}
+    assert set(buttons) == {
+        "Cash flows (CSV)",
+        "Case (JSON)",
+        "Summary (Markdown)",
+        "Workbook (XLSX)",
+        "Report (HTML)",
+    }
+    for proto in buttons.values():
+        assert proto.url and not proto.HasField("deferred_file_id")
+    assert buttons["Workbook (XLSX)"].url.endswith(".xlsx")
+
+
+def test_break_even_includes_todays_mtbf_and_mttr(at) -> None:  # type: ignore[no-untyped-def]
+    table = next(d.value for d in at.dataframe if "break-even" in d.value.columns)
+    rows = dict(zip(table["input"], table["break-even"], strict=True))
+    # The two widest tornado bars; closed forms in tests/test_roi.py.
+    assert rows["MTBF today (h)"] == "2,110.44"
+    assert rows["MTTR today (h)"] == "0.948"
+    assert rows["Cost of an hour of downtime"] == "1,286.85"
+
+
+def test_a_break_even_that_does_not_exist_says_why() -> None:
+    at = fresh()
+    at.number_input(key="roi.capex").set_value(1e12).run()
+    table = next(d.value for d in at.dataframe if "break-even" in d.value.columns)
+    rows = dict(zip(table["input"], table["break-even"], strict=True))
+    assert rows["MTTR today (h)"].startswith("n/a — the NPV stays negative for every mttr today")
+    assert "from 1e-06 to 1e+12" in rows["MTTR today (h)"]
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("roi.mtbf_now", 0.0, "**MTBF today (h)** must be > 0"),
+        ("roi.capex", 1e300, "**Up-front cost (capex)** must be at most 1e+15, got 1e+300"),
+        ("roi.years", 0, "**Horizon (years)** must be a whole number from 1 to 100"),
+        ("roi.discount_pct", -80.0, "**Discount rate (per year)** must be a fraction"),
+    ],
+)
+def test_an_out_of_range_input_is_explained_not_silently_ignored(
+    key: str, value: float, message: str
+) -> None:
+    # The widgets' own min / max kept the typed text with a red "!" while the results quietly
+    # used the old value. Now ftmath validates: its message, with the page's labels.
+    at = fresh()
+    at.number_input(key=key).set_value(value).run()
+    assert not at.exception
+    errors = messages(at, "error")
+    assert len(errors) == 1 and errors[0].startswith(message), errors
+    assert "NPV" not in metric_values(at)  # no figure from an old value
+    assert at.number_input(key=key).value == value  # what was typed stays
+    at.button(key="roi.reset").click().run()
+    assert metric_values(at)["NPV"] == "$1,364,626" and messages(at, "error") == []
+
+
+def test_one_year_is_singular() -> None:
+    at = fresh()
+    at.number_input(key="roi.years").set_value(1).run()
+    assert "ROI over 1 year" in metric_values(at)

@@ -114,6 +114,12 @@ class TestJson:
             (b'{"inputs": {}, "extra": 1}', "`extra` is not a key"),
             (b'{"name": "x"}', "`inputs` must be an object"),
             (b'{"inputs": {"capex": 1}}', "inputs: `cost_per_hour` is missing"),
+            # 1,500 nested lists in 3 KB: Python's parser runs out of stack (RecursionError)
+            (b'{"inputs":' + b"[" * 1500 + b"]" * 1500 + b"}", "nested too deeply"),
+            (b"[" * 100_000, "nested too deeply"),
+            # an integer of 5,000 digits exceeds Python's limit on int conversion
+            (b'{"inputs": {"capex": ' + b"9" * 5000 + b"}}", "could not be read as JSON"),
+            (b"\xff\xfe{\x00x", "starts like UTF-16 text but does not decode"),
             (b'{"inputs": {"cost_per_hour": 1, "mtbf_hours_now": 1, "mttr_hours_now": 0, '
              b'"mtbf_hours_target": 1, "mttr_hours_target": 1, "capex": 1}}',
              "inputs: `mttr_hours_now` must be > 0"),
@@ -280,3 +286,36 @@ class TestMarkdown:
                         "## Break-even values", "## How the numbers are computed"):  # fmt: skip
             assert heading in text
         assert "€1,364,625.89" in text
+
+
+NOTES = "Option B: standby region\r\nOwner: <b>ops</b>\n\n- estimate *unchecked*\n=SUM(A1)"
+
+
+@pytest.fixture(scope="module")
+def noted() -> ftmath.RoiAnalysis:
+    return analyse_roi(RoiScenario(WORKED, notes=NOTES, draws=1000))
+
+
+class TestNotesKeepTheirLineBreaks:
+    """The reviewer's notes lost their line breaks in the Markdown and HTML reports."""
+
+    def test_markdown(self, noted: ftmath.RoiAnalysis) -> None:
+        text = roi_markdown(noted).decode()
+        # hard breaks (two spaces) within a paragraph, the blank line kept; every line
+        # escaped, so "- " is not a list item and "=" does not underline a heading
+        assert (
+            "Option B: standby region  \nOwner: &lt;b&gt;ops&lt;/b&gt;\n\n"
+            "\\- estimate \\*unchecked\\*  \n\\=SUM\\(A1\\)\n"
+        ) in text
+
+    def test_html(self, noted: ftmath.RoiAnalysis) -> None:
+        page = roi_html(noted).decode()
+        assert (
+            "<p>Option B: standby region<br>\nOwner: &lt;b&gt;ops&lt;/b&gt;<br>\n<br>\n"
+            "- estimate *unchecked*<br>\n=SUM(A1)</p>"
+        ) in page
+        assert "<b>ops</b>" not in page
+
+    def test_general_helper(self) -> None:
+        assert report.escape_markdown_lines("a\n  1. b\r\n\r\nc|d") == "a  \n1\\. b\n\nc\\|d"
+        assert report.escape_markdown_lines("") == ""

@@ -114,6 +114,27 @@ class TestWindowEdge:
         assert only["availability"] == 0.0
 
 
+class TestCaveats:
+    def test_an_observation_shorter_than_a_window_is_flagged(self) -> None:
+        # The reviewer's inc_one.csv: 1 h observed, 30-day windows: budget used 100x of a
+        # 1-hour window, which says nothing about a 30-day SLO.
+        report = slo_report(log_of(("2024-01-01 00:00", "2024-01-01 01:00")), target=0.99)
+        (caveat,) = report.caveats("api")
+        assert caveat.startswith("System api was observed for 1 h, less than one 30-day window")
+        assert_allclose(report.summary.loc["api", "last_budget_used"], 100.0)
+
+    def test_a_long_enough_observation_has_none(self) -> None:
+        report = slo_report(
+            log_of(
+                ("2024-01-01 00:00", "2024-01-01 01:00"), ("2024-03-01 00:00", "2024-03-01 01:00")
+            ),
+            target=0.99,
+        )
+        assert report.caveats("api") == ()
+        with pytest.raises(InputError, match="not in the SLO report"):
+            report.caveats("nope")
+
+
 class TestSummaryAndExplain:
     def test_summary_counts_and_last_window(self) -> None:
         report = slo_report(
