@@ -64,6 +64,7 @@ from ftmath.reliability import HOURS_PER_YEAR, HOURS_RANGE, Downtime, check_k, d
 
 __all__ = [
     "ARRANGEMENTS",
+    "CONFIGURATIONS",
     "Comparison",
     "RedundancyResult",
     "active_failure_stages",
@@ -199,8 +200,10 @@ def mttf_standby(n: int, mtbf_hours: float, switch_reliability: float = 1.0) -> 
     return float(mtbf * -math.expm1(n * math.log1p(-q)) / q)
 
 
-def active_failure_stages(n: int, mtbf_hours: float, k: int = 1) -> pd.DataFrame:
-    """Why ``n`` active units do not last ``n`` times as long: the group's life, stage by stage.
+def active_failure_stages(
+    n: int, mtbf_hours: float, k: int = 1, *, switch_reliability: float = 1.0
+) -> pd.DataFrame:
+    r"""Why ``n`` active units do not last ``n`` times as long: the group's life, stage by stage.
 
     Parameters
     ----------
@@ -210,38 +213,69 @@ def active_failure_stages(n: int, mtbf_hours: float, k: int = 1) -> pd.DataFrame
         Mean time between failures of one unit, hours (> 0).
     k : int, optional
         Units that must work.
+    switch_reliability : float, optional
+        Probability ``p`` that the fail-over after each failure the group can survive works
+        (1 by default: a perfect fail-over). When it fails the group is down, so the later
+        stages are reached only with probability ``p``, ``p**2``, ...
 
     Returns
     -------
     pandas.DataFrame
-        One row per failure the group lives through, with columns ``failure`` (1, 2, ...),
-        ``working`` (units working before it), ``mean_hours`` (``MTBF / working``: the
-        fastest of ``working`` units fails first) and ``cumulative_hours``. The last
-        cumulative value is `mttf_active`.
+        One row per failure the group can live through, with columns ``failure`` (1, 2,
+        ...), ``working`` (units working before it), ``mean_hours`` (``MTBF / working``: the
+        fastest of ``working`` units fails first), ``reached`` (probability that the group
+        is still up when this stage starts, ``p**(failure - 1)``), ``expected_hours``
+        (``reached * mean_hours``) and ``cumulative_hours`` (their running sum). The last
+        cumulative value is the group's MTTF without repair, as `redundant_group` computes
+        it with the same fail-over (`mttf_active` with a perfect one).
+
+    Notes
+    -----
+    Without repair the group of active units survives failures ``1 .. n - k``, each only if
+    its fail-over works (imperfect coverage), so
+
+    .. math:: MTTF = \mathrm{MTBF} \sum_{j=0}^{n-k} \frac{p^j}{n - j}
+
+    (Trivedi [2]_, ch. 8: for two units ``MTTF = (1 + 2p) / (2 lambda)``).
 
     Examples
     --------
     >>> active_failure_stages(3, 1200)[["working", "mean_hours"]].values.tolist()
     [[3.0, 400.0], [2.0, 600.0], [1.0, 1200.0]]
+    >>> stages = active_failure_stages(2, 1000, switch_reliability=0.9)
+    >>> stages[["reached", "expected_hours"]].values.round(6).tolist()
+    [[1.0, 500.0], [0.9, 900.0]]
     """
     n = _units(n, "n")
     k = check_k(k, n)
     mtbf = check_positive(mtbf_hours, "mtbf_hours")
+    p = check_probability(switch_reliability, "switch_reliability")
     if n - k + 1 > 10_000:
         raise ComputationLimitError("`n - k` must be below 10,000 to list every stage")
     working = np.arange(n, k - 1, -1, dtype=float)
     mean = mtbf / working
+    reached = p ** np.arange(working.size, dtype=float)
+    expected = reached * mean
     return pd.DataFrame(
         {
             "failure": np.arange(1, working.size + 1),
             "working": working,
             "mean_hours": mean,
-            "cumulative_hours": np.cumsum(mean),
+            "reached": reached,
+            "expected_hours": expected,
+            "cumulative_hours": np.cumsum(expected),
         }
     )
 
 
-def hours_from_rate(rate: float, *, per_hours: float = 1.0) -> float:
+def hours_from_rate(
+    rate: float,
+    *,
+    per_hours: float = 1.0,
+    period: str | None = None,
+    name: str = "`rate`",
+    mean_name: str = "a mean time",
+) -> float:
     """Mean time in hours from a rate given per period: ``per_hours / rate``.
 
     Parameters
@@ -250,20 +284,51 @@ def hours_from_rate(rate: float, *, per_hours: float = 1.0) -> float:
         Events (failures, repairs) per period, > 0.
     per_hours : float, optional
         Length of the period in hours: 1 (per hour), 24 (per day), 8760 (per year).
+    period : str, optional
+        The period's name for messages ("year"); by default its length in hours.
+    name, mean_name : str, optional
+        What the rate and the mean time are called in messages, such as
+        ``"Failure rate λ"`` and ``"an MTBF"``.
 
     Returns
     -------
     float
-        Mean time between events, hours.
+        Mean time between events, hours, within `HOURS_RANGE` (the durations the
+        redundancy models follow).
+
+    Raises
+    ------
+    InputError
+        A rate that is not a positive number, or one that gives a mean time outside
+        `HOURS_RANGE`; the message says which rates are accepted.
 
     Examples
     --------
     >>> hours_from_rate(2, per_hours=8760)  # two failures a year
     4380.0
+    >>> try:
+    ...     hours_from_rate(1e300, per_hours=8760, period="year", name="Failure rate λ",
+    ...                     mean_name="an MTBF")
+    ... except InputError as error:
+    ...     print(error)  # doctest: +NORMALIZE_WHITESPACE
+    Failure rate λ = 1e+300 per year gives an MTBF of 8.76e-297 h, outside the 1e-06 to
+    1e+12 h this model follows: enter between 8.76e-09 and 8.76e+09 per year
     """
-    r = check_positive(rate, "rate")
-    period = check_positive(per_hours, "per_hours")
-    return period / r
+    try:
+        r = check_positive(rate, "rate")
+    except InputError as error:
+        raise InputError(_relabel(str(error), {"rate": name})) from None
+    per = check_positive(per_hours, "per_hours")
+    hours = per / r
+    low, high = HOURS_RANGE
+    if not low <= hours <= high:
+        unit = f"per {period}" if period else f"per {per:g} h"
+        raise InputError(
+            f"{name} = {r:g} {unit} gives {mean_name} of {hours:.3g} h, outside the {low:g} to "
+            f"{high:g} h this model follows: enter between {per / high:.3g} and "
+            f"{per / low:.3g} {unit}"
+        )
+    return hours
 
 
 # --- the Markov-chain model -------------------------------------------------------------------
@@ -795,6 +860,18 @@ def load_sharing(
 # --- the comparison the page shows ------------------------------------------------------------
 
 
+CONFIGURATIONS = {
+    "single": "Single unit",
+    "active": "Active",
+    "cold": "Cold standby",
+    "warm": "Warm standby",
+    "load": "Load sharing",
+}
+"""The kinds of configuration a `Comparison` offers, by a stable name. Every kind but
+``"single"`` uses the ``k`` and ``n`` the comparison was made for; the table also holds a
+``"parallel"`` row (active 1-of-n) for reference when ``k > 1``."""
+
+
 @dataclass(frozen=True, eq=False)
 class Comparison:
     """Several configurations of the same units, side by side.
@@ -802,11 +879,13 @@ class Comparison:
     Attributes
     ----------
     table : pandas.DataFrame
-        One row per configuration and repair option: ``configuration``, ``repair``, ``k``,
-        ``n``, ``mttf_hours``, ``mttf_vs_single`` (MTTF over one unit's, same repair),
-        ``availability``, ``unavailability``, ``nines``, ``downtime_hours_per_year`` (NaN
-        without repair: such a group ends down for good), ``mission_hours``,
-        ``mission_reliability``, ``mission_unreliability`` and ``note``.
+        One row per configuration and repair option: ``configuration``, ``kind`` (a key of
+        `CONFIGURATIONS`, or ``"parallel"`` for the 1-of-n reference row when ``k > 1``),
+        ``repair``, ``k``, ``n``, ``mttf_hours``, ``mttf_vs_single`` (MTTF over one unit's,
+        same repair), ``availability``, ``unavailability``, ``nines``,
+        ``downtime_hours_per_year`` (NaN without repair: such a group ends down for good),
+        ``mission_hours``, ``mission_reliability``, ``mission_unreliability`` (NaN when R(t)
+        cannot be followed that far), ``mission_note`` (why, or "") and ``note``.
     groups : dict of str to RedundancyResult
         The solved chains, keyed ``"<configuration> | <repair>"`` as in `key`.
     """
@@ -818,6 +897,38 @@ class Comparison:
     def key(configuration: str, repair: str) -> str:
         """The key of a row in `groups`."""
         return f"{configuration} | {repair}"
+
+    def key_for(self, kind: str, *, repaired: bool) -> str | None:
+        """The key of the row of a kind of configuration, with or without repair.
+
+        Parameters
+        ----------
+        kind : str
+            A key of `CONFIGURATIONS` (or ``"parallel"``).
+        repaired : bool
+            The row with the comparison's repair crews, or the one without repair.
+
+        Returns
+        -------
+        str or None
+            The key in `groups`; ``None`` when the comparison has no such row (standby and
+            load sharing need ``n > k``, warm standby a warm spare rate, load sharing an
+            exponent above 0).
+
+        Examples
+        --------
+        >>> c = compare_configurations(3, 1000.0, 10.0, k=2)
+        >>> c.key_for("active", repaired=True)
+        'Active 2-of-3 | 1 crew'
+        >>> c.key_for("warm", repaired=True) is None
+        True
+        """
+        rows = self.table[
+            (self.table["kind"] == kind) & ((self.table["repair"] != "none") == repaired)
+        ]
+        if rows.empty:
+            return None
+        return Comparison.key(rows["configuration"].iloc[0], rows["repair"].iloc[0])
 
     def curves(self, t_hours: Any) -> pd.DataFrame:
         """R(t) and its complement for every configuration, in long form for plotting.
@@ -831,13 +942,33 @@ class Comparison:
         -------
         pandas.DataFrame
             Columns ``configuration``, ``repair``, ``t_hours``, ``reliability`` and
-            ``unreliability`` (each computed directly).
+            ``unreliability`` (each computed directly; NaN for a configuration whose chain
+            cannot be followed to the last time, as its ``mission_note`` in `table` says).
         """
         times, _ = _times(t_hours)
+        # A chain that could not be followed to the mission cannot be followed further either
+        # (the same long-run search fails): do not try again.
+        limited = {
+            Comparison.key(c, r): m
+            for c, r, m, note in zip(
+                self.table["configuration"],
+                self.table["repair"],
+                self.table["mission_hours"],
+                self.table["mission_note"],
+                strict=True,
+            )
+            if note
+        }
+        last = float(times.max()) if times.size else 0.0
         frames = []
         for key, group in self.groups.items():
             configuration, repair = key.split(" | ", 1)
-            reliability, unreliability = group._masses(times, absorbing=True)
+            reliability = unreliability = np.full(times.size, np.nan)
+            if not (key in limited and last >= limited[key]):
+                try:
+                    reliability, unreliability = group._masses(times, absorbing=True)
+                except ComputationLimitError:
+                    pass  # NaN: not drawn
             frames.append(
                 pd.DataFrame(
                     {
@@ -862,9 +993,11 @@ def compare_configurations(
     switch_reliability: float = 1.0,
     failover_hours: float | None = None,
     standby_mtbf_hours: float | None = None,
+    standby_rate_percent: float | None = None,
     load_exponent: float = 0.0,
     mission_hours: float = HOURS_PER_YEAR,
     hours_per_year: float = HOURS_PER_YEAR,
+    labels: Mapping[str, str] | None = None,
 ) -> Comparison:
     """The same units arranged in several ways, each without and with repair.
 
@@ -884,17 +1017,30 @@ def compare_configurations(
         Mean time of a manual fail-over after a failed one; defaults to ``mttr_hours``.
     standby_mtbf_hours : float, optional
         Mean time to failure of a waiting warm spare; adds warm-standby rows when given.
+    standby_rate_percent : float, optional
+        The same given as the percentage of an active unit's failure rate at which a waiting
+        spare fails, in [0, 100]: 0 adds no warm-standby rows (cold spares do not fail).
+        Give at most one of the two.
     load_exponent : float, optional
         Adds load-sharing rows when > 0 (see `load_sharing`).
     mission_hours : float, optional
         Mission time for the R(mission) columns (a year by default).
     hours_per_year : float, optional
         Year length for downtime per year.
+    labels : mapping of str to str, optional
+        What the caller calls each parameter (``{"mtbf_hours": "MTBF (h)"}``): error
+        messages and notes use these words instead of the parameter names.
 
     Returns
     -------
     Comparison
         The table and the solved groups.
+
+    Raises
+    ------
+    InputError
+        Any input out of range, named as in ``labels``. A configuration whose R(mission)
+        cannot be followed does not raise: its ``mission_note`` says why and what to change.
 
     Notes
     -----
@@ -909,61 +1055,93 @@ def compare_configurations(
     >>> c.table[["configuration", "repair", "mttf_hours"]].round(2).values.tolist()[:4]
     [['Single unit', 'none', 150.0], ['Single unit', '1 crew', 150.0], \
 ['Active 1-of-2', 'none', 225.0], ['Active 1-of-2', '1 crew', 2475.0]]
+    >>> try:
+    ...     compare_configurations(2, -5.0, 5.0, labels={"mtbf_hours": "MTBF (h)"})
+    ... except InputError as error:
+    ...     print(error)
+    MTBF (h) must be > 0, got -5.0
     """
-    n = _units(n, "n")
-    k = check_k(k, n)
-    mtbf = check_positive(mtbf_hours, "mtbf_hours")
-    mttr = check_positive(mttr_hours, "mttr_hours")
-    mission = check_positive(mission_hours, "mission_hours", allow_zero=True)
-    year = check_positive(hours_per_year, "hours_per_year")
-    beta = check_positive(load_exponent, "load_exponent", allow_zero=True)
-    common = {"switch_reliability": switch_reliability, "failover_hours": failover_hours}
-    configurations: list[tuple[str, dict[str, Any]]] = [("Single unit", {"k": 1, "n": 1})]
+    try:
+        spec = _validate(
+            k,
+            n,
+            mtbf_hours,
+            mttr_hours,
+            crews,
+            "active",
+            math.inf,
+            switch_reliability,
+            failover_hours,
+            load_exponent,
+        )
+        mission = check_positive(mission_hours, "mission_hours", allow_zero=True)
+        year = check_positive(hours_per_year, "hours_per_year")
+        standby_mtbf = _standby_mtbf(spec["mtbf"], standby_mtbf_hours, standby_rate_percent)
+    except InputError as error:
+        raise type(error)(_relabel(str(error), labels)) from None
+    n, k, mtbf, mttr, crews = spec["n"], spec["k"], spec["mtbf"], spec["mttr"], spec["crews"]
+    beta = spec["beta"]
+    common = {"switch_reliability": spec["p"], "failover_hours": failover_hours}
+    configurations: list[tuple[str, str, dict[str, Any]]] = [
+        ("Single unit", "single", {"k": 1, "n": 1})
+    ]
     if 1 < n <= MAX_SPAN + 1:
-        configurations.append((f"Active 1-of-{n}", {"k": 1, "n": n, **common}))
+        kind = "active" if k == 1 else "parallel"
+        configurations.append((f"Active 1-of-{n}", kind, {"k": 1, "n": n, **common}))
     if 1 < k < n:
-        configurations.append((f"Active {k}-of-{n}", {"k": k, "n": n, **common}))
+        configurations.append((f"Active {k}-of-{n}", "active", {"k": k, "n": n, **common}))
     if k == n and n > 1:
-        configurations.append((f"Active {k}-of-{n} (no spare)", {"k": k, "n": n}))
+        configurations.append((f"Active {k}-of-{n} (no spare)", "active", {"k": k, "n": n}))
     if n > k:
         spares = n - k
         label = f"{k} + {spares} spare{'s' if spares > 1 else ''}"
         standby = {"k": k, "n": n, "arrangement": "standby", **common}
-        configurations.append((f"Cold standby {label}", standby))
-        if standby_mtbf_hours is not None:
+        configurations.append((f"Cold standby {label}", "cold", standby))
+        if standby_mtbf is not None:
             configurations.append(
-                (
-                    f"Warm standby {label}",
-                    {**standby, "standby_mtbf_hours": standby_mtbf_hours},
-                )
+                (f"Warm standby {label}", "warm", {**standby, "standby_mtbf_hours": standby_mtbf})
             )
         if beta > 0:
             configurations.append(
-                (f"Load sharing {k}-of-{n}", {"k": k, "n": n, "load_exponent": beta, **common})
+                (
+                    f"Load sharing {k}-of-{n}",
+                    "load",
+                    {"k": k, "n": n, "load_exponent": beta, **common},
+                )
             )
-    crew_label = f"{crews} crew{'s' if isinstance(crews, int) and crews > 1 else ''}"
+    crew_label = f"{crews} crew{'s' if crews > 1 else ''}"
     rows, groups = [], {}
     single: dict[str, float] = {}
-    for configuration, options in configurations:
+    found: dict[tuple[int, int], float | None] = {}
+    for configuration, kind, options in configurations:
         repair_choices: tuple[tuple[str, dict[str, Any]], ...] = (
             ("none", {}),
             (crew_label, {"mttr_hours": mttr, "crews": crews}),
         )
         for repair, repair_options in repair_choices:
-            group = redundant_group(
-                options["k"],
-                options["n"],
-                mtbf,
-                **{key: v for key, v in options.items() if key not in ("k", "n")},
-                **repair_options,
-            )
+            try:
+                group = redundant_group(
+                    options["k"],
+                    options["n"],
+                    mtbf,
+                    **{key: v for key, v in options.items() if key not in ("k", "n")},
+                    **repair_options,
+                )
+            except InputError as error:
+                raise type(error)(_relabel(str(error), labels)) from None
             groups[Comparison.key(configuration, repair)] = group
             single.setdefault(repair, group.mttf_hours)
             repaired = group.repairable
-            (survive,), (fail,) = group._masses(np.array([mission]), absorbing=True)
+            mission_note = ""
+            try:
+                (survive,), (fail,) = group._masses(np.array([mission]), absorbing=True)
+            except ComputationLimitError:
+                survive = fail = math.nan
+                mission_note = _relabel(_mission_limit(group, mission, found), labels)
             rows.append(
                 {
                     "configuration": configuration,
+                    "kind": kind,
                     "repair": repair,
                     "k": group.k,
                     "n": group.n,
@@ -978,6 +1156,7 @@ def compare_configurations(
                     "mission_hours": mission,
                     "mission_reliability": float(survive),
                     "mission_unreliability": float(fail),
+                    "mission_note": mission_note,
                     "note": (
                         ""
                         if repaired
@@ -987,6 +1166,113 @@ def compare_configurations(
                 }
             )
     return Comparison(table=pd.DataFrame(rows), groups=groups)
+
+
+def _relabel(message: str, labels: Mapping[str, str] | None) -> str:
+    """``message`` with each backticked parameter name replaced by the caller's word for it."""
+    for name, label in (labels or {}).items():
+        message = message.replace(f"`{name}`", label)
+    return message
+
+
+def _standby_mtbf(mtbf: float, standby_mtbf_hours: Any, standby_rate_percent: Any) -> float | None:
+    """A warm spare's mean life from one of its two forms, or ``None`` (no warm spares)."""
+    if standby_rate_percent is not None:
+        if standby_mtbf_hours is not None:
+            raise InputError(
+                "give `standby_mtbf_hours` or `standby_rate_percent`, not both: they describe "
+                "the same warm spare"
+            )
+        percent = as_float(standby_rate_percent, "standby_rate_percent")
+        if not 0.0 <= percent <= 100.0:
+            raise InputError(
+                f"`standby_rate_percent` must be a percentage in [0, 100] (0: cold spares, "
+                f"100: spares that fail as fast as active units), got {percent:g}"
+            )
+        return None if percent == 0.0 else mtbf * 100.0 / percent
+    if standby_mtbf_hours is None:
+        return None
+    return _hours_or_inf(standby_mtbf_hours, "standby_mtbf_hours")
+
+
+def _mission_limit(
+    group: RedundancyResult,
+    mission: float,
+    found: dict[tuple[int, int], float | None] | None = None,
+) -> str:
+    """Why R(mission) of ``group`` cannot be followed, which input causes it, what to change.
+
+    ``found`` keeps the largest workable load exponent per ``(k, n)`` between calls, so the
+    rows of one configuration share one search.
+    """
+    fastest = float(np.max(-np.diag(group.generator)[group.up_states]))
+    reach = _STIFF / fastest
+    if group.load_exponent > 0.0:
+        beta = group.load_exponent
+        factor = (group.n / group.k) ** beta
+        found = {} if found is None else found
+        if (group.k, group.n) not in found:
+            found[(group.k, group.n)] = _largest_load_exponent(group, mission)
+        largest = found[(group.k, group.n)]
+        change = (
+            f"set `load_exponent` to at most {largest:.3g}"
+            if largest is not None
+            else "set a smaller `load_exponent`"
+        )
+        return (
+            f"R({mission:,.6g} h) cannot be computed: `load_exponent` = {beta:g} makes the last "
+            f"unit(s) working fail {factor:.3g} times as often as at normal load "
+            f"({fastest:.3g} failures per hour), too fast to follow over {mission:,.6g} h "
+            f"(R(t) can be followed up to {reach:.3g} h); {change}"
+        )
+    return (
+        f"R({mission:,.6g} h) cannot be computed: the fastest change of this group "
+        f"({fastest:.3g} per hour) is too fast to follow over {mission:,.6g} h; set "
+        f"`mission_hours` to at most {reach:.3g} h"
+    )
+
+
+def _largest_load_exponent(group: RedundancyResult, mission: float) -> float | None:
+    """The largest load exponent (rounded down to 0.1) at which R(mission) can be followed.
+
+    Checked with and without repair, so that one figure serves both rows of the comparison.
+    ``None`` when even 0 does not work, or when the chain is too large to search quickly.
+    """
+    if group.generator.shape[0] > _BATCH_STATES:
+        return None
+    repaired: dict[str, Any] = {
+        "mttr_hours": group.mttr_hours,
+        "crews": group.crews,
+        "failover_hours": group.failover_hours,
+    }
+    variants: list[dict[str, Any]] = [repaired, {}] if group.repairable else [{}]
+
+    def works(beta: float) -> bool:
+        try:
+            for options in variants:
+                trial = redundant_group(
+                    group.k,
+                    group.n,
+                    group.mtbf_hours,
+                    switch_reliability=group.switch_reliability,
+                    load_exponent=beta,
+                    **options,
+                )
+                trial._masses(np.array([mission]), absorbing=True)
+        except ComputationLimitError:
+            return False
+        return True
+
+    low, high = 0.0, group.load_exponent
+    if not works(low):
+        return None
+    while high - low > 0.005 * high:
+        middle = (low + high) / 2.0
+        if works(middle):
+            low = middle
+        else:
+            high = middle
+    return math.floor(low * 10.0) / 10.0
 
 
 # --- internals: validation ---------------------------------------------------------------------
@@ -1179,7 +1465,11 @@ def _stationary(q: np.ndarray) -> np.ndarray:
             "the failure and repair rates differ by too many orders of magnitude to solve the "
             "chain in double precision"
         )
-    return np.clip(pi, 0.0, None)
+    pi = np.clip(pi, 0.0, None)
+    # Rounding (and the clipping of tiny negative values) can leave the sum a few ulps away
+    # from 1 in stiff chains; rescaling keeps every probability's relative precision and
+    # keeps availability and unavailability within [0, 1].
+    return pi / math.fsum(pi)
 
 
 def _mttf(q: np.ndarray, up: np.ndarray) -> float:
@@ -1514,7 +1804,16 @@ def _explain(group: RedundancyResult, mission_hours: float | None) -> dict[str, 
     # -- R(mission) -----------------------------------------------------------------------------
     if mission_hours is not None:
         t = check_positive(mission_hours, "mission_hours", allow_zero=True)
-        value = group.reliability(t)
+        value: float | None
+        try:
+            value = group.reliability(t)
+            limit = None
+        except ComputationLimitError:
+            value = None
+            limit = _relabel(
+                _mission_limit(group, t),
+                {"load_exponent": "the load-sharing exponent", "mission_hours": "the mission time"},
+            )
         mission_inputs = {**inputs, "t": t}
         if not group.repairable and active and beta == 0.0 and (p == 1.0 or span == 0):
             formula = r"R(t) = \sum_{i=k}^{n} \binom{n}{i} e^{-i\lambda t}(1-e^{-\lambda t})^{n-i}"
@@ -1539,14 +1838,17 @@ def _explain(group: RedundancyResult, mission_hours: float | None) -> dict[str, 
             formula=formula,
             substituted=_lines(
                 rf"{given},\ t = {latex_number(t)}\ \mathrm{{h}}",
-                rf"R(t) = {latex_number(value, 10)}",
+                rf"R(t) = {latex_number(value, 10)}"
+                if value is not None
+                else r"R(t)\ \text{cannot be computed}",
             ),
             inputs=mission_inputs,
-            expression=expression,
+            expression=expression if value is not None else "",
             convention=convention
             + " R(t) is the probability that the group is never down in [0, t], from every "
             "unit up; computed with the matrix exponential (scipy.linalg.expm).",
             reference=_REFERENCE_CTMC,
+            unavailable_reason=limit,
             notes=notes,
         )
     return result

@@ -1,6 +1,7 @@
 """Redundancy: how long a redundant group lasts, and how available it is, with spares and crews."""
 
 import math
+from typing import Any
 
 import numpy as np
 import plotly.express as px
@@ -21,6 +22,29 @@ DEFAULT_SWITCH, DEFAULT_FAILOVER = 0.99, 0.5
 PER = {"hour": 1.0, "day": 24.0, "year": None}  # None: the sidebar's year length
 BOUND = {"bind": "query-params"}
 UNDERFLOW = "unavailability below 1e-308, beyond double precision"
+# The words on the screen for each input, so that messages name what the user typed.
+LABELS = {
+    "n": "Units (n)",
+    "k": "Must work (k)",
+    "crews": "Repair crews",
+    "mtbf_hours": "MTBF (h)",
+    "mttr_hours": "MTTR (h)",
+    "switch_reliability": "Fail-over success probability",
+    "failover_hours": "Manual fail-over time (h)",
+    "standby_rate_percent": "Warm spare failure rate (% of active)",
+    "load_exponent": "Load-sharing exponent",
+    "mission_hours": "Mission time (h)",
+}
+# The configuration picker's options: stable names (they go into the URL), not figures.
+CHOICES = {
+    "single": "Single unit",
+    "active": "Active: all units in service",
+    "cold": "Cold standby: k in service, spares off",
+    "warm": "Warm standby: k in service, spares idle",
+    "load": "Load sharing: survivors carry the load",
+}
+REPAIRED, NOT_REPAIRED = "Repaired", "No repair"
+SEND_AS = {"group": "One component with this group's availability", "block": "A k-of-n block"}
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -32,7 +56,7 @@ def compared(
     crews: int,
     switch: float,
     failover: float,
-    standby_mtbf: float | None,
+    warm: float,
     load_exponent: float,
     mission: float,
     year: float,
@@ -45,11 +69,20 @@ def compared(
         crews=crews,
         switch_reliability=switch,
         failover_hours=failover,
-        standby_mtbf_hours=standby_mtbf,
+        standby_rate_percent=warm,
         load_exponent=load_exponent,
         mission_hours=mission,
         hours_per_year=year,
+        labels=LABELS,
     )
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def explanations(
+    inputs: tuple[Any, ...], choice: str, mission: float
+) -> dict[str, ftmath.Explanation]:
+    """The chosen group's explanations (R(mission) can take a moment on a large chain)."""
+    return compared(*inputs).groups[choice].explain(mission_hours=mission)
 
 
 def nines_text(repaired: bool, unavailability: float) -> str:
@@ -65,6 +98,20 @@ def hours_of(period: str) -> float:
     return ui.hours_per_year() if hours is None else hours
 
 
+def repair_text(repair: str) -> str:
+    return "no repair" if repair == "none" else f"repaired by {repair}"
+
+
+def headline(label: str, text: str, help: str) -> None:  # noqa: A002
+    """A metric whose value stays short enough to fit: a reason goes into its help."""
+    value, reason = text, ""
+    if text.startswith("n/a — "):
+        value, reason = "n/a", text.removeprefix("n/a — ")
+    elif text.endswith(")") and " (" in text:
+        value, reason = text[:-1].split(" (", 1)
+    st.metric(label, value, help=f"{help}\n\n**{value}**: {reason}." if reason else help)
+
+
 st.title("Redundancy")
 st.markdown(
     "How long until a redundant group fails, and how available is it? Compare the same units "
@@ -74,6 +121,17 @@ st.markdown(
 )
 
 # --- inputs -------------------------------------------------------------------------------------
+# No min_value / max_value: Streamlit would keep an out-of-range number in the box with only a
+# tooltip while the results silently used the old value. ftmath checks every input instead
+# and the page shows its message, in the words of the labels above.
+
+year = ui.hours_per_year()
+followed = st.session_state.get("redundancy.mission_year")
+if followed is not None and followed != year:
+    # The mission was left at one year: let it follow the sidebar's year length.
+    if st.session_state.get("redundancy.mission") == followed:
+        st.session_state["redundancy.mission"] = year
+st.session_state["redundancy.mission_year"] = year
 
 with st.container(border=True):
     unit_col, group_col, failover_col, spare_col = st.columns(4)
@@ -91,7 +149,6 @@ with st.container(border=True):
             rate_cols = st.columns([3, 2])
             failures = rate_cols[0].number_input(
                 "Failure rate λ",
-                min_value=0.0,
                 value=round(8760.0 / DEFAULT_MTBF, 4),
                 format="%.6g",
                 key="redundancy.failure_rate",
@@ -102,7 +159,6 @@ with st.container(border=True):
             )
             repairs = rate_cols[0].number_input(
                 "Repair rate μ",
-                min_value=0.0,
                 value=round(24.0 / DEFAULT_MTTR, 4),
                 format="%.6g",
                 key="redundancy.repair_rate",
@@ -115,20 +171,23 @@ with st.container(border=True):
                 ftmath.hours_from_rate,
                 failures,
                 per_hours=hours_of(failure_per),
-                where="Failure rate",
+                period=failure_per,
+                name="Failure rate λ",
+                mean_name="an MTBF",
             )
             mttr = ui.guarded(
                 ftmath.hours_from_rate,
                 repairs,
                 per_hours=hours_of(repair_per),
-                where="Repair rate",
+                period=repair_per,
+                name="Repair rate μ",
+                mean_name="an MTTR",
             )
             if mtbf is not None and mttr is not None:
                 st.caption(f"MTBF {ui.fmt_hours(mtbf)}, MTTR {ui.fmt_hours(mttr)}")
         else:
             mtbf = st.number_input(
                 "MTBF (h)",
-                min_value=0.0,
                 value=DEFAULT_MTBF,
                 format="%.6g",
                 help="Mean up time between failures of one unit in service.",
@@ -137,7 +196,6 @@ with st.container(border=True):
             )
             mttr = st.number_input(
                 "MTTR (h)",
-                min_value=0.0,
                 value=DEFAULT_MTTR,
                 format="%.4g",
                 help="Mean time for one crew to repair (or rebuild) one failed unit.",
@@ -153,8 +211,6 @@ with st.container(border=True):
         st.markdown("**The group**")
         n = st.number_input(
             "Units (n)",
-            min_value=1,
-            max_value=500,
             value=3,
             step=1,
             help="For example a database primary and two replicas: n = 3.",
@@ -163,7 +219,6 @@ with st.container(border=True):
         )
         k = st.number_input(
             "Must work (k)",
-            min_value=1,
             value=1,
             step=1,
             help="Units needed for the group to be up: 1 for fail-over, 2 of 3 for a quorum.",
@@ -172,7 +227,6 @@ with st.container(border=True):
         )
         crews = st.number_input(
             "Repair crews",
-            min_value=1,
             value=1,
             step=1,
             help="Failed units repaired at the same time: 1 for one on-call engineer.",
@@ -183,8 +237,6 @@ with st.container(border=True):
         st.markdown("**Fail-over**")
         switch = st.number_input(
             "Fail-over success probability",
-            min_value=0.0,
-            max_value=1.0,
             value=DEFAULT_SWITCH,
             step=0.001,
             format="%.4f",
@@ -196,7 +248,6 @@ with st.container(border=True):
         )
         failover = st.number_input(
             "Manual fail-over time (h)",
-            min_value=0.0,
             value=DEFAULT_FAILOVER,
             format="%.4g",
             help="Mean time for the on-call engineer to fail over by hand after the automatic "
@@ -208,44 +259,36 @@ with st.container(border=True):
         st.markdown("**Spares, load, mission**")
         warm = st.number_input(
             "Warm spare failure rate (% of active)",
-            min_value=0.0,
-            max_value=100.0,
             value=10.0,
             step=5.0,
-            help="A waiting warm spare fails at this share of an active unit's rate; cold "
-            "spares (0 %) do not fail while they wait.",
+            help="A waiting warm spare fails at this share of an active unit's rate, from 0 "
+            "to 100 %; cold spares (0 %) do not fail while they wait.",
             key="redundancy.warm",
             **BOUND,
         )
         load = st.number_input(
             "Load-sharing exponent",
-            min_value=0.0,
-            max_value=50.0,
             value=0.0,
             step=0.5,
-            help="Adds a load-sharing row when above 0: with m of n units working, each "
-            "fails at λ·(n/m)^exponent (1: failure rate proportional to the load).",
+            help="Adds a load-sharing row when above 0 (at most 50): with m of n units "
+            "working, each fails at λ·(n/m)^exponent (1: failure rate proportional to the load).",
             key="redundancy.load",
             **BOUND,
         )
         mission = st.number_input(
             "Mission time (h)",
-            min_value=0.0,
-            value=ui.hours_per_year(),
+            value=year,
             format="%.6g",
-            help="The time over which R(t), the chance of no outage at all, is shown.",
+            help="The time over which R(t), the chance of no outage at all, is shown. One "
+            "year by default, of the length chosen in the sidebar.",
             key="redundancy.mission",
             **BOUND,
         )
-        st.caption(f"One year = {ui.hours_per_year():,.0f} h ({ui.year_label()}).")
+        st.caption(f"Default: one year of {ui.year_label()}, as set in the sidebar.")
 
 if mtbf is None or mttr is None:
     st.stop()
-standby_mtbf = None
-if warm > 0 and mtbf > 0:
-    standby_mtbf = mtbf * 100.0 / warm
-comparison = ui.guarded(
-    compared,
+inputs = (
     int(n),
     float(mtbf),
     float(mttr),
@@ -253,110 +296,213 @@ comparison = ui.guarded(
     int(crews),
     float(switch),
     float(failover),
-    standby_mtbf,
+    float(warm),
     float(load),
     float(mission),
-    ui.hours_per_year(),
-    where="The group",
+    year,
 )
+comparison = ui.guarded(compared, *inputs)
 if comparison is None:
     st.info("Correct the input above; the comparison appears as soon as it can be computed.")
     st.stop()
 
 table = comparison.table
 crew_label = table["repair"].iloc[-1]
-keys = list(comparison.groups)
+n, k = int(n), int(k)
 
 # --- headline: the chosen configuration ----------------------------------------------------------
 
 st.subheader("Your group")
-repaired_keys = [key for key in keys if not key.endswith("| none")]
-default_key = repaired_keys[1] if len(repaired_keys) > 1 else repaired_keys[0]
-if st.session_state.get("redundancy.choice") not in keys:
-    st.session_state["redundancy.choice"] = default_key
-choice = st.selectbox(
+pick = st.columns([3, 2])
+kind = pick[0].selectbox(
     "Configuration",
-    keys,
-    key="redundancy.choice",
-    format_func=lambda key: key.replace(" | none", ", no repair").replace(" | ", ", repaired by "),
+    list(CHOICES),
+    index=1,
+    format_func=CHOICES.get,
+    key="redundancy.config",
+    help="Every configuration uses the units above, with the k you chose; the table below "
+    "compares them all.",
+    **BOUND,
 )
+repaired = (
+    pick[1].segmented_control(
+        "Repair",
+        [REPAIRED, NOT_REPAIRED],
+        default=REPAIRED,
+        required=True,
+        key="redundancy.repair",
+        help=f"{REPAIRED}: {crew_label} each repair one failed unit at a time. "
+        f"{NOT_REPAIRED}: failed units stay failed.",
+        **BOUND,
+    )
+    == REPAIRED
+)
+choice = comparison.key_for(kind, repaired=repaired)
+if choice is None:
+    if kind in ("cold", "warm", "load") and n <= k:
+        why = f"needs spares: set Units (n) above Must work (k) (now n = {n}, k = {k})"
+    elif kind == "warm":
+        why = "needs a Warm spare failure rate above 0 % (0 % is cold standby)"
+    elif kind == "load":
+        why = "needs a Load-sharing exponent above 0"
+    else:
+        why = "needs at least 2 units"
+    fallback = "cold" if kind == "warm" else "active"
+    choice = comparison.key_for(fallback, repaired=repaired) or comparison.key_for(
+        "single", repaired=repaired
+    )
+    assert choice is not None
+    st.warning(
+        f"{CHOICES[kind].split(':')[0]} {why}. Showing {choice.split(' | ')[0]} instead.",
+        icon=":material/info:",
+    )
 group = comparison.groups[choice]
-row = table.iloc[keys.index(choice)]
-explained = group.explain(mission_hours=float(mission))
+configuration, repair = choice.split(" | ")
+label = f"{configuration}, {repair_text(repair)}"
+row = table[(table["configuration"] == configuration) & (table["repair"] == repair)].iloc[0]
+units = f"{group.n} unit{'s' if group.n > 1 else ''}"
+st.markdown(
+    f"**{label}**: {units} of MTBF {ui.fmt_hours(float(mtbf))}"
+    + (f", MTTR {ui.fmt_hours(float(mttr))}." if group.repairable else ".")
+)
+explained = explanations(inputs, choice, float(mission))
 top = st.columns(3)
 with top[0]:
     mttf = group.mttf_hours
-    st.metric(
+    headline(
         "MTTF",
         ui.fmt_duration(mttf) if math.isfinite(mttf) else ui.na("beyond 1e308 h"),
-        help=f"{ui.fmt_hours(mttf)} from every unit up to the first outage of the group.",
+        f"{ui.fmt_hours(mttf)} from every unit up to the first outage of the group.",
     )
     ui.explain(explained["mttf"], key="redundancy.explain.mttf")
 with top[1]:
     if not group.repairable:
-        st.metric("Availability", ui.na("no repair"))
+        availability = ui.na("no repair: once down, the group stays down")
     elif group.unavailability == 0.0:
-        st.metric("Availability", ui.na(UNDERFLOW))
+        availability = ui.na(UNDERFLOW)
     else:
-        st.metric(
-            "Availability",
-            ui.fmt_percent(group.availability, unreliability=group.unavailability),
-        )
+        availability = ui.fmt_percent(group.availability, unreliability=group.unavailability)
+    headline("Availability", availability, "Long-run share of time the group is up.")
     ui.explain(explained["availability"], key="redundancy.explain.availability")
 with top[2]:
-    st.metric(
+    headline(
         f"No outage in {float(mission):,.6g} h",
-        ui.fmt_probability(row["mission_reliability"], unreliability=row["mission_unreliability"]),
-        help="R(t): the probability that the group is never down during the mission.",
+        ui.na(row["mission_note"])
+        if row["mission_note"]
+        else ui.fmt_probability(
+            row["mission_reliability"], unreliability=row["mission_unreliability"]
+        ),
+        "R(t): the probability that the group is never down during the mission.",
     )
     ui.explain(explained["reliability"], key="redundancy.explain.reliability")
 low = st.columns(3)
-low[0].metric(
-    "MTTF vs one unit",
-    f"{row['mttf_vs_single']:,.3g} ×" if math.isfinite(row["mttf_vs_single"]) else "∞",
-    help="The group's MTTF over a single unit's, with the same repair.",
-)
-low[1].metric("Nines", nines_text(group.repairable, group.unavailability))
-low[2].metric(
-    "Downtime per year",
-    ui.fmt_duration(group.downtime(hours_per_year=ui.hours_per_year()).per_year)
-    if group.repairable
-    else ui.na("no repair"),
-)
+with low[0]:
+    headline(
+        "MTTF vs one unit",
+        f"{row['mttf_vs_single']:,.3g} ×" if math.isfinite(row["mttf_vs_single"]) else "∞",
+        "The group's MTTF over a single unit's, with the same repair.",
+    )
+with low[1]:
+    headline(
+        "Nines",
+        nines_text(group.repairable, group.unavailability),
+        "−log10 of the long-run unavailability.",
+    )
+with low[2]:
+    headline(
+        "Downtime per year",
+        ui.fmt_duration(group.downtime(hours_per_year=year).per_year)
+        if group.repairable
+        else ui.na("no repair"),
+        f"Expected time down in a year of {ui.year_label()}, in the long run.",
+    )
 if not group.repairable:
     st.caption(
         "Without repair the group ends down for good, so its long-run availability is 0: its "
         "MTTF and R(t) describe it."
+    )
+limited = table[table["mission_note"] != ""]
+if len(limited):
+    st.warning(
+        "R(t) cannot be computed for some configurations; their MTTF and availability are "
+        "exact and shown.\n"
+        + "\n".join(
+            f"- **{c}, {repair_text(r)}**: {note}"
+            for c, r, note in zip(
+                limited["configuration"], limited["repair"], limited["mission_note"], strict=True
+            )
+        ),
+        icon=":material/warning:",
     )
 
 # --- why not n times ------------------------------------------------------------------------
 
 single = float(mtbf)
 if n > 1:
-    stages = ftmath.active_failure_stages(int(n), single, int(k) if k <= n else 1)
-    active = stages["cumulative_hours"].iloc[-1]
+    # The same model as the table's "Active k-of-n, no repair" row, fail-over included.
+    stages = ftmath.active_failure_stages(n, single, k, switch_reliability=float(switch))
+    lasts = float(stages["cumulative_hours"].iloc[-1])
+    perfect = ftmath.mttf_active(n, single, k)
+    active_key = comparison.key_for("active", repaired=False)
+    imperfect = float(switch) < 1.0 and len(stages) > 1
+    terms = [
+        (f"{reached:.4g} × " if imperfect and i else "") + ui.fmt_hours(hours)
+        for i, (reached, hours) in enumerate(
+            zip(stages["reached"], stages["mean_hours"], strict=True)
+        )
+    ]
+    if len(terms) > 5:
+        terms = [*terms[:3], "…", terms[-1]]
     steps = ", ".join(
         f"MTBF/{int(w)} = {ui.fmt_hours(h)}"
-        for w, h in zip(stages["working"], stages["mean_hours"], strict=False)
+        for w, h in list(zip(stages["working"], stages["mean_hours"], strict=True))[:3]
     )
-    cold = ftmath.mttf_standby(int(n), single, switch_reliability=float(switch))
     with st.container(border=True):
-        st.markdown(f"**Why {int(n)} active units do not last {int(n)} times as long**")
-        st.markdown(
-            f"All {int(n)} units run at once, so the first failure comes after MTBF/{int(n)} "
-            f"on average (whichever of {int(n)} fails first), the next after "
-            f"MTBF/{int(n) - 1 if n > 1 else 1}, and so on: {steps}. Without repair the group "
-            f"(needing {int(min(k, n))}) lasts **{ui.fmt_hours(active)}** — "
-            f"{active / single:.2f} × MTBF, not the naive {int(n)} × MTBF = "
-            f"{ui.fmt_hours(int(n) * single)}."
+        st.markdown(f"**Why {n} active units do not last {n} times as long**")
+        survived = len(stages) - 1
+        coverage = (
+            f" The group survives {survived} failure{'s' if survived > 1 else ''}, each only "
+            f"if its fail-over works (probability {float(switch):.4g}); otherwise it is down "
+            "at once, so each later stage is reached only with that probability again."
+            if imperfect
+            else ""
         )
         st.markdown(
-            f"Only one unit in service with {int(n) - 1} cold spares and a perfect switch "
-            f"reaches {int(n)} × MTBF; with this fail-over ({float(switch):.4g}) cold standby "
-            f"lasts {ui.fmt_hours(cold)}. Repair is what changes the picture: a failed unit is "
-            f"usually back long before the next failure, which the table shows."
+            f"All {n} units run at once, so the first failure comes after MTBF/{n} on average "
+            f"(whichever of {n} fails first), the next after MTBF/{n - 1}, and so on: {steps}"
+            f"{', …' if len(stages) > 3 else ''}.{coverage} Without repair the group (needing "
+            f"{k}) lasts {' + '.join(terms)} = **{ui.fmt_hours(lasts)}** on average — "
+            f"{lasts / single:.2f} × MTBF, not the naive {n} × MTBF = "
+            f"{ui.fmt_hours(n * single)}"
+            + (
+                f". This is the table's *{active_key.split(' | ')[0]}, no repair* row"
+                if active_key
+                else ""
+            )
+            + (
+                f"; with a perfect fail-over it would be {ui.fmt_hours(perfect)}."
+                if imperfect
+                else "."
+            )
         )
-        worse = table[(table["repair"] != "none") & (table["configuration"] != "Single unit")]
+        cold_key = comparison.key_for("cold", repaired=False)
+        if cold_key is not None:
+            cold = comparison.groups[cold_key].mttf_hours
+            cold_name = cold_key.split(" | ")[0]
+            ideal = (
+                f"Only one unit in service with {n - 1} cold spares and a perfect switch "
+                f"reaches {n} × MTBF = {ui.fmt_hours(n * single)}; "
+                if k == 1
+                else ""
+            )
+            st.markdown(
+                f"{ideal}with this fail-over ({float(switch):.4g}) *{cold_name}* lasts "
+                f"{ui.fmt_hours(cold)} without repair. Repair is what changes the picture: a "
+                "failed unit is usually back long before the next failure, which the table "
+                "shows."
+            )
+        # Groups that need one unit of several: worse than one unit only through fail-overs.
+        worse = table[(table["repair"] != "none") & (table["k"] == 1) & (table["n"] > 1)]
         single_repaired = table[
             (table["configuration"] == "Single unit") & (table["repair"] != "none")
         ]
@@ -398,8 +544,13 @@ shown = table.assign(
         lambda x: ui.na("no repair") if math.isnan(x) else ui.fmt_duration(x)
     ),
     Mission=[
-        ui.fmt_probability(r, unreliability=q)
-        for r, q in zip(table["mission_reliability"], table["mission_unreliability"], strict=True)
+        ui.na("cannot be computed, see above") if note else ui.fmt_probability(r, unreliability=q)
+        for r, q, note in zip(
+            table["mission_reliability"],
+            table["mission_unreliability"],
+            table["mission_note"],
+            strict=True,
+        )
     ],
 )[["configuration", "repair", "MTTF", "gain", "Availability", "Nines", "Downtime", "Mission"]]
 st.dataframe(
@@ -419,7 +570,7 @@ st.dataframe(
 )
 st.caption(
     f"Repair: none, or {crew_label} each repairing one unit at a time (MTTR "
-    f"{ui.fmt_hours(float(mttr))}). Standby rows keep {int(min(k, n))} unit(s) in service "
+    f"{ui.fmt_hours(float(mttr))}). Standby rows keep {min(k, n)} unit(s) in service "
     "and the rest as spares; cold spares do not fail while waiting, warm spares fail at "
     f"{float(warm):g} % of the active rate. Fail-over success {float(switch):.4g}, manual "
     f"fail-over {ui.fmt_hours(float(failover) if failover > 0 else float(mttr))}."
@@ -441,6 +592,7 @@ scale = st.segmented_control(
     default="R(t), linear",
     required=True,
     key="redundancy.scale",
+    **BOUND,
 )
 if mission > 0:
     times = np.linspace(0.0, float(mission), 200)
@@ -478,6 +630,15 @@ if mission > 0:
             legend_title="dotted: no repair",
         )
         st.plotly_chart(figure, width="stretch", key="redundancy.chart")
+        if len(limited):
+            st.caption(
+                "Not drawn (R(t) cannot be followed, see above): "
+                + "; ".join(
+                    f"{c}, {repair_text(r)}"
+                    for c, r in zip(limited["configuration"], limited["repair"], strict=True)
+                )
+                + "."
+            )
         st.caption(
             "R(t) is the probability that the group has not been down at any moment up to t. "
             "With repair the group can recover, so its long-run availability can be high even "
@@ -489,49 +650,65 @@ else:
 # --- hand-off to Topology ---------------------------------------------------------------------
 
 st.subheader("Use in topology")
-repaired_choice = choice if choice in repaired_keys else repaired_keys[-1]
-target = comparison.groups[repaired_choice]
 send_cols = st.columns([2, 3])
 name = (
     send_cols[0]
-    .text_input("Component name", value="db-group", max_chars=40, key="redundancy.send_name")
+    .text_input(
+        "Component name", value="db-group", max_chars=40, key="redundancy.send_name", **BOUND
+    )
     .strip()
 )
-options = ["One component with this group's availability"]
-independent = target.arrangement == "active" and target.load_exponent == 0.0 and target.n > 1
-if independent:
-    options.append(f"{target.n} units in a {target.k}-of-{target.n} block")
-how = send_cols[1].radio("Send as", options, key="redundancy.send_how")
-label = repaired_choice.replace(" | ", ", repaired by ")
-if how == options[0]:
+options = ["group"]
+if group.arrangement == "active" and group.load_exponent == 0.0 and group.n > 1:
+    options.append("block")
+how = send_cols[1].radio(
+    "Send as",
+    options,
+    format_func=lambda o: SEND_AS[o].replace("k-of-n", f"{group.k}-of-{group.n}"),
+    key="redundancy.send_how",
+    **BOUND,
+)
+if not group.repairable:
+    figures = None
+    st.info(
+        f"{label} cannot be sent: the Topology page combines long-run availabilities, and "
+        "without repair a group stays down once it fails (availability 0). Choose "
+        f"**{REPAIRED}** above to send this configuration with its repair crews.",
+        icon=":material/info:",
+    )
+elif how == "group":
     figures = {
-        "unavailability": target.unavailability,
+        "unavailability": group.unavailability,
         "note": f"Redundancy page: {label}, MTBF {mtbf:g} h, MTTR {mttr:g} h, fail-over {switch:g}",
     }
     st.caption(
         f"Sends {label} (availability "
-        f"{ui.fmt_percent(target.availability, unreliability=target.unavailability)}), with "
+        f"{ui.fmt_percent(group.availability, unreliability=group.unavailability)}), with "
         "its crews and fail-over included."
     )
 else:
     figures = {
         "mtbf_hours": float(mtbf),
         "mttr_hours": float(mttr),
-        "block": {"k": target.k, "n": target.n},
+        "block": {"k": group.k, "n": group.n},
         "note": f"Redundancy page: unit of MTBF {mtbf:g} h, MTTR {mttr:g} h",
     }
     st.caption(
-        "The Topology page treats the units as independent, each repaired at once (a crew "
-        "per unit) with a perfect fail-over; this page's crews and fail-over are left out."
+        f"Sends {group.n} units of MTBF {ui.fmt_hours(float(mtbf))} and MTTR "
+        f"{ui.fmt_hours(float(mttr))} as a {group.k}-of-{group.n} block. The Topology page "
+        "treats the units as independent, each repaired at once (a crew per unit) with a "
+        "perfect fail-over; this page's crews and fail-over are left out."
     )
-if st.button("Send to Topology", key="redundancy.send", icon=":material/send:"):
+if st.button(
+    "Send to Topology", key="redundancy.send", icon=":material/send:", disabled=figures is None
+):
     if not name:
         st.error("Give the component a name.", icon=":material/error:")
-    else:
+    elif figures is not None:
         ui.send_component(name, figures, source=f"Redundancy page: {label}")
         st.success(
-            f"Sent `{name}`. On the Topology page open *Add a component from the catalog or "
-            "from other pages* and press **Add**.",
+            f"Sent `{name}` ({label}). On the Topology page open *Add a component from the "
+            "catalog or from other pages* and press **Add**.",
             icon=":material/check:",
         )
 ui.link("pages/topology.py", "Open Topology")

@@ -495,3 +495,158 @@ def _birth_death_exact(
         w.append(w[-1] * up[f] / (min(f + 1, crews) * mu))
     mttf = sum(sum(w[: j + 1]) / (up[j] * w[j]) for j in range(span + 1))
     return mttf, w[-1] / sum(w)
+
+
+class TestFailureStagesWithFailOver:
+    """The "why not n times" stages with the fail-over the table uses (review finding 3)."""
+
+    def test_two_units_with_imperfect_coverage(self) -> None:
+        # Trivedi ch. 8, two active units with coverage c, no repair:
+        # MTTF = 1/(2 lambda) + c/lambda = (1 + 2c) / (2 lambda).
+        stages = ftmath.active_failure_stages(2, 1000.0, switch_reliability=0.9)
+        assert_allclose(stages["cumulative_hours"].iloc[-1], (1 + 2 * 0.9) / 2 * 1000.0)
+
+    def test_the_review_example(self) -> None:
+        # 7400 (1/3 + 0.99/2 + 0.99^2/1) = 13,382.4067 h, the table's figure in the review.
+        stages = ftmath.active_failure_stages(3, 7400.0, switch_reliability=0.99)
+        assert_allclose(stages["reached"], [1.0, 0.99, 0.9801], rtol=RTOL)
+        assert_allclose(stages["cumulative_hours"].iloc[-1], 13382.406666666667, rtol=RTOL)
+
+    @pytest.mark.parametrize(("k", "n", "p"), [(1, 3, 0.99), (2, 5, 0.8), (1, 6, 0.5), (4, 4, 0.7)])
+    def test_agrees_with_the_chain(self, k: int, n: int, p: float) -> None:
+        stages = ftmath.active_failure_stages(n, 7400.0, k, switch_reliability=p)
+        group = ftmath.redundant_group(k, n, 7400.0, switch_reliability=p)
+        assert_allclose(stages["cumulative_hours"].iloc[-1], group.mttf_hours, rtol=1e-12)
+
+    def test_perfect_fail_over_is_the_closed_form(self) -> None:
+        stages = ftmath.active_failure_stages(3, 7400.0)
+        assert (stages["reached"] == 1.0).all()
+        assert_allclose(stages["cumulative_hours"].iloc[-1], ftmath.mttf_active(3, 7400.0))
+
+    def test_bad_fail_over(self) -> None:
+        with pytest.raises(InputError, match="`switch_reliability` must be a probability"):
+            ftmath.active_failure_stages(3, 7400.0, switch_reliability=1.5)
+
+
+class TestComparisonReviewFixes:
+    def test_kinds_use_the_chosen_k(self) -> None:
+        # Review finding 1: the page must find the k-of-n row, not the 1-of-n one.
+        c = ftmath.compare_configurations(3, 7400.0, 3.3, k=2, standby_rate_percent=10.0)
+        assert c.key_for("active", repaired=True) == "Active 2-of-3 | 1 crew"
+        assert c.key_for("parallel", repaired=True) == "Active 1-of-3 | 1 crew"
+        assert c.key_for("cold", repaired=False) == "Cold standby 2 + 1 spare | none"
+        assert c.key_for("warm", repaired=True) == "Warm standby 2 + 1 spare | 1 crew"
+        assert c.key_for("load", repaired=True) is None  # no load exponent
+        assert c.groups[c.key_for("active", repaired=True)].k == 2
+        c = ftmath.compare_configurations(3, 7400.0, 3.3, k=3)
+        assert c.key_for("active", repaired=False) == "Active 3-of-3 (no spare) | none"
+        assert c.key_for("cold", repaired=True) is None
+        c = ftmath.compare_configurations(3, 7400.0, 3.3)
+        assert c.key_for("active", repaired=True) == "Active 1-of-3 | 1 crew"
+        assert set(c.table["kind"]) == {"single", "active", "cold"}
+
+    def test_warm_spare_as_a_percentage(self) -> None:
+        by_share = ftmath.compare_configurations(3, 1000.0, 10.0, standby_rate_percent=25.0)
+        by_hours = ftmath.compare_configurations(3, 1000.0, 10.0, standby_mtbf_hours=4000.0)
+        pd.testing.assert_frame_equal(by_share.table, by_hours.table)
+        cold = ftmath.compare_configurations(3, 1000.0, 10.0, standby_rate_percent=0.0)
+        assert "warm" not in set(cold.table["kind"])
+
+    @pytest.mark.parametrize(
+        ("kwargs", "message"),
+        [
+            ({"standby_rate_percent": 150.0}, "must be a percentage in \\[0, 100\\]"),
+            ({"standby_rate_percent": -1.0}, "must be a percentage in \\[0, 100\\]"),
+            ({"standby_rate_percent": 5.0, "standby_mtbf_hours": 10.0}, "not both"),
+        ],
+    )
+    def test_bad_warm_spare(self, kwargs: dict, message: str) -> None:
+        with pytest.raises(InputError, match=message):
+            ftmath.compare_configurations(3, 1000.0, 10.0, **kwargs)
+
+    @pytest.mark.parametrize(
+        ("kwargs", "message"),
+        [
+            ({"mtbf_hours": -5.0}, "MTBF (h) must be > 0, got -5.0"),
+            ({"mtbf_hours": 8.76e-297}, "MTBF (h) must be between 1e-06 and 1e+12 hours"),
+            ({"k": 4}, "Must work (k) must be between 1 and n = 3, got 4"),
+            ({"n": 0}, "Units (n) must be at least 1, got 0"),
+            ({"crews": 0}, "Repair crews must be at least 1, got 0"),
+            ({"switch_reliability": 2.0}, "Fail-over success must be a probability in [0, 1]"),
+            ({"mission_hours": -1.0}, "Mission time (h) must be >= 0"),
+        ],
+    )
+    def test_messages_use_the_callers_words(self, kwargs: dict, message: str) -> None:
+        # Review finding 7: messages name what the user typed, not the parameter.
+        labels = {
+            "n": "Units (n)",
+            "k": "Must work (k)",
+            "crews": "Repair crews",
+            "mtbf_hours": "MTBF (h)",
+            "switch_reliability": "Fail-over success",
+            "mission_hours": "Mission time (h)",
+        }
+        args = {"n": 3, "mtbf_hours": 1000.0, "mttr_hours": 10.0, **kwargs}
+        with pytest.raises(InputError) as error:
+            ftmath.compare_configurations(
+                args.pop("n"),
+                args.pop("mtbf_hours"),
+                args.pop("mttr_hours"),
+                **args,
+                labels=labels,
+            )
+        assert message in str(error.value)
+        assert "`" not in str(error.value)
+
+    def test_load_exponent_50_keeps_mttf_and_availability(self) -> None:
+        # Review finding 4: one R(t) that cannot be followed lost every result.
+        c = ftmath.compare_configurations(
+            3,
+            7400.0,
+            3.3,
+            switch_reliability=0.99,
+            failover_hours=0.5,
+            load_exponent=50.0,
+            labels={"load_exponent": "Load-sharing exponent"},
+        )
+        table = c.table.set_index(["kind", "repair"])
+        load = table.loc[("load", "1 crew")]
+        assert math.isnan(load["mission_reliability"])
+        assert "Load-sharing exponent = 50" in load["mission_note"]
+        assert "7.18e+23 times as often" in load["mission_note"]  # 3 ** 50
+        assert math.isfinite(load["mttf_hours"]) and 0 < load["availability"] < 1
+        # MTTF of load sharing, no repair: the first failure after MTBF/3, the next two almost
+        # at once (their rates are 1.5**50 and 3**50 times the normal one).
+        expected = 7400.0 * (1 / 3 + 0.99 / (2 * 1.5**50) + 0.99**2 / 3**50)
+        assert_allclose(table.loc[("load", "none"), "mttf_hours"], expected, rtol=1e-9)
+        others = c.table[c.table["kind"] != "load"]
+        assert (others["mission_note"] == "").all()
+        assert others["mission_reliability"].notna().all()
+        # The exponent the note suggests does work.
+        largest = float(load["mission_note"].rsplit("at most ", 1)[1])
+        assert 1.0 < largest < 50.0
+        ok = ftmath.compare_configurations(
+            3, 7400.0, 3.3, switch_reliability=0.99, failover_hours=0.5, load_exponent=largest
+        )
+        assert (ok.table["mission_note"] == "").all()
+        curves = c.curves(np.linspace(0.0, 8760.0, 5))
+        drawn = curves[curves["configuration"] != "Load sharing 1-of-3"]
+        assert drawn["reliability"].notna().all()
+        assert curves[curves["configuration"] == "Load sharing 1-of-3"]["reliability"].isna().all()
+        explained = c.groups["Load sharing 1-of-3 | 1 crew"].explain(mission_hours=8760.0)
+        assert explained["reliability"].value is None
+        assert "load-sharing exponent" in explained["reliability"].unavailable_reason
+
+    def test_rate_out_of_range_names_the_rate(self) -> None:
+        # Review finding 7: a failure rate of 1e300 a year is an MTBF of 8.76e-297 h.
+        with pytest.raises(InputError) as error:
+            ftmath.hours_from_rate(
+                1e300, per_hours=8760.0, period="year", name="Failure rate λ", mean_name="an MTBF"
+            )
+        assert str(error.value) == (
+            "Failure rate λ = 1e+300 per year gives an MTBF of 8.76e-297 h, outside the 1e-06 "
+            "to 1e+12 h this model follows: enter between 8.76e-09 and 8.76e+09 per year"
+        )
+        with pytest.raises(InputError, match="^Repair rate μ must be > 0, got -1"):
+            ftmath.hours_from_rate(-1, name="Repair rate μ")
+        assert ftmath.hours_from_rate(8.76e-9, per_hours=8760.0) == pytest.approx(1e12)
