@@ -256,19 +256,42 @@ def safe_message(error: object) -> str:
     return str(error).replace("](", "]\u200b(")  # a zero-width space breaks `[text](url)`
 
 
+def plain_names(message: str, names: Mapping[str, str] | None) -> str:
+    """A library message in the words on the screen: `backoff_cap_ms` -> the back-off cap (ms).
+
+    ``ftmath`` names its parameters in backticks; a page maps the ones its widgets set to the
+    widget's words (``{"backoff_cap_ms": "the back-off cap (ms)"}``). A message that starts with
+    a mapped name starts with a capital letter.
+    """
+    if not names:
+        return message
+    text = message
+    for name, words in names.items():
+        text = text.replace(f"`{name}`", words)
+    if text != message and message.startswith("`") and text:
+        text = text[0].upper() + text[1:]
+    return text
+
+
 def guarded(
-    action: Callable[..., T], *args: Any, where: str | None = None, **kwargs: Any
+    action: Callable[..., T],
+    *args: Any,
+    where: str | None = None,
+    names: Mapping[str, str] | None = None,
+    **kwargs: Any,
 ) -> T | None:
     """Run ``action``; on bad input show the message with ``st.error`` and return ``None``.
 
-    ``ftmath.InputError`` is a message for the user (what was wrong and how to fix it). Any
-    other exception is a bug: it is reported in one line, never as a traceback, and the rest
-    of the page keeps working.
+    ``ftmath.InputError`` is a message for the user (what was wrong and how to fix it); with
+    ``names`` its parameter names are replaced by the words on the screen (:func:`plain_names`).
+    Any other exception is a bug: it is reported in one line, never as a traceback, and the
+    rest of the page keeps working.
     """
     try:
         return action(*args, **kwargs)
     except ftmath.InputError as error:
-        st.error(f"{where + ': ' if where else ''}{safe_message(error)}", icon=":material/error:")
+        text = plain_names(safe_message(error), names)
+        st.error(f"{where + ': ' if where else ''}{text}", icon=":material/error:")
     except Exception as error:  # noqa: BLE001 - the browser must never see a traceback
         st.error(
             f"{where + ': ' if where else ''}this could not be computed "
@@ -290,6 +313,17 @@ class Source:
     is_example: bool
 
 
+def upload_limit_text() -> str:
+    """The upload limit as the browser enforces it, in MB and in bytes.
+
+    ``Files up to 200 MB (200,000,000 bytes).``
+    ``server.maxUploadSize`` is in MB, and Streamlit's uploader counts a MB as 1,000,000 bytes
+    (1,048,576 only in browsers on Windows): a 206,000,000-byte file is refused under 200 MB.
+    """
+    limit = int(st.get_option("server.maxUploadSize"))
+    return f"Files up to {limit:,} MB ({limit * 1_000_000:,} bytes)."
+
+
 def upload_or_example(
     label: str,
     *,
@@ -304,12 +338,11 @@ def upload_or_example(
     the example cannot be read (said on screen). The upload limit from
     ``.streamlit/config.toml`` is stated under the widget.
     """
-    limit = st.get_option("server.maxUploadSize")
     uploaded = st.file_uploader(
         label,
         type=types,
         key=f"{key}.upload",
-        help=(help or "") + f" Files up to {limit} MB. Content is checked, not the extension.",
+        help=(help or "") + f" {upload_limit_text()} Content is checked, not the extension.",
     )
     if uploaded is not None:
         return Source(uploaded.name, uploaded.getvalue(), is_example=False)
@@ -359,13 +392,18 @@ def received_components() -> dict[str, dict[str, Any]]:
 
 
 def explain(
-    explanation: ftmath.Explanation, *, key: str, label: str = "How is this computed?"
+    explanation: ftmath.Explanation,
+    *,
+    key: str,
+    label: str = "How is this computed?",
+    wrap: bool | None = None,
 ) -> None:
     """A small "How is this computed?" control that opens the explanation of one number.
 
-    The text comes from ``ftmath`` (a result's ``explain()``), so it matches the code.
+    The text comes from ``ftmath`` (a result's ``explain()``), so it matches the code. In a
+    narrow column pass ``wrap=True``: the label wraps instead of being cut off.
     """
-    with st.popover(label, icon=":material/function:", key=key):
+    with st.popover(label, icon=":material/function:", key=key, wrap=wrap):
         st.markdown(f"**{escape_markdown(explanation.quantity)}**")
         if explanation.value is None:
             st.warning(na(explanation.unavailable_reason or "cannot be computed"))
@@ -389,6 +427,8 @@ def fmt_ms(value: float) -> str:
         return na("not defined")
     if math.isinf(value):
         return "∞"
+    if value >= 1e12:  # 31 years and more: no 300-digit numbers
+        return f"{value / 1000:.3g} s"
     if value >= 10_000:
         return f"{value / 1000:,.1f} s"
     if value >= 100:

@@ -5,6 +5,13 @@ return text, so any page (Timeouts, Policy simulator) can export the policy it c
 Durations are rounded *up* (to the microsecond for Envoy and gRPC, to the millisecond for
 Resilience4j, whose Spring durations are whole numbers), so an exported timeout never cuts off
 more than the one computed. Names a user typed are quoted as JSON strings (valid YAML too).
+
+A duration the target cannot read is an :class:`~ftmath.InputError`, never a file that fails
+to load: a protobuf ``Duration`` (gRPC) holds at most 315,576,000,000 s (10,000 years;
+``google/protobuf/duration.proto``); Envoy converts its durations to milliseconds and rejects
+more than 9,223,372,035 s (about 292 years: int64 nanoseconds, ``DurationUtil`` with
+``strict_duration_validation``); Spring Boot reads Resilience4j's ``…ms`` durations as a Java
+``long`` of milliseconds (at most 9,223,372,036,854,775,807 ms).
 """
 
 from __future__ import annotations
@@ -17,6 +24,9 @@ from ftmath._validate import check_positive
 from ftmath.errors import InputError
 
 __all__ = [
+    "ENVOY_MAX_DURATION_S",
+    "GRPC_MAX_DURATION_S",
+    "RESILIENCE4J_MAX_DURATION_MS",
     "envoy_route_config",
     "grpc_service_config",
     "resilience4j_circuit_breaker_properties",
@@ -25,18 +35,57 @@ __all__ = [
 
 _JITTERS = ("none", "full", "equal", "decorrelated")
 
+GRPC_MAX_DURATION_S = 315_576_000_000
+"""Largest protobuf ``Duration`` in seconds (10,000 years), as gRPC service configs use."""
 
-def _duration(ms: float, name: str, *, decimals: int = 6) -> str:
-    """A protobuf Duration string in seconds: 2834 ms -> "2.834s" (rounded up to 1e-6 s)."""
+ENVOY_MAX_DURATION_S = 9_223_372_035
+"""Largest duration Envoy accepts where it reads milliseconds (int64 nanoseconds, ~292 years)."""
+
+RESILIENCE4J_MAX_DURATION_MS = 2**63 - 1
+"""Largest ``…ms`` duration Spring Boot reads (a Java ``long``)."""
+
+_PROTOBUF_LIMIT = "its durations are protobuf Durations of at most 315,576,000,000 s (10,000 years)"
+
+
+def _micros(ms: float, name: str) -> int:
+    """Microseconds, rounded up (a timeout exported never cuts off more than computed)."""
+    return math.ceil(round(check_positive(ms, name) * 1000.0, 6))
+
+
+def _too_long(name: str, ms: float, target: str, limit: str) -> InputError:
+    return InputError(
+        f"`{name}` is {ms:,.15g} ms ({ms / 1000.0:,.15g} s), longer than {target} accepts: "
+        f"{limit}. Enter a shorter duration"
+    )
+
+
+def _duration(ms: float, name: str) -> str:
+    """An Envoy duration string in seconds: 2834 ms -> "2.834s" (rounded up to 1e-6 s)."""
     value = check_positive(ms, name)
-    micros = math.ceil(round(value * 1000.0, 6))
-    seconds = micros / 1e6
-    text = f"{seconds:.{decimals}f}".rstrip("0").rstrip(".")
-    return f"{text}s"
+    micros = _micros(value, name) if value / 1000.0 <= ENVOY_MAX_DURATION_S else None
+    if micros is None or micros > ENVOY_MAX_DURATION_S * 1_000_000:
+        raise _too_long(
+            name,
+            value,
+            "Envoy",
+            "Envoy reads durations as milliseconds and rejects more than 9,223,372,035 s, "
+            "about 292 years (a protobuf Duration itself holds up to 315,576,000,000 s)",
+        )
+    whole, frac = divmod(micros, 1_000_000)
+    return f"{whole}.{frac:06d}".rstrip("0").rstrip(".") + "s"
 
 
 def _whole_ms(ms: float, name: str) -> int:
-    return max(1, math.ceil(round(check_positive(ms, name), 6)))
+    value = check_positive(ms, name)
+    if value > RESILIENCE4J_MAX_DURATION_MS:
+        raise _too_long(
+            name,
+            value,
+            "Resilience4j",
+            "Spring Boot reads its durations as a Java long of milliseconds, at most "
+            "9,223,372,036,854,775,807 ms (about 292 million years)",
+        )
+    return max(1, math.ceil(round(value, 6)))
 
 
 def _count(value: int, name: str, most: int) -> int:
@@ -111,25 +160,40 @@ def envoy_route_config(
     >>> [line.strip() for line in text.splitlines() if "timeout" in line]
     ['timeout: 3s', 'per_try_timeout: 1s']
     """
-    timeout = _duration(timeout_ms, "timeout_ms")
     k = _count(retries, "retries", 100)
     h = _count(hedges, "hedges", 100)
     if k and hedge_delay_ms is not None and h:
         raise InputError("choose retries or hedging for one route, not both")
-    lines = _comment(["Envoy route configuration (v3 API), from the Fault Tolerance Workbench."])
-    lines += _comment(comments)
-    lines += ["virtual_hosts:", f"- name: {json.dumps(cluster)}", '  domains: ["*"]']
+    # what the user set first, then the overall timeout derived from it
     per_try: str | None
-    if hedge_delay_ms is not None and h:
+    hedging = hedge_delay_ms is not None and h > 0
+    if hedge_delay_ms is not None and hedging:
         per_try = _duration(hedge_delay_ms, "hedge_delay_ms")
         k = h
-        lines += ["  hedge_policy:", "    hedge_on_per_try_timeout: true"]
     else:
         per_try = (
             None
             if per_try_timeout_ms is None
             else _duration(per_try_timeout_ms, "per_try_timeout_ms")
         )
+    base = None if backoff_base_ms is None else _duration(backoff_base_ms, "backoff_base_ms")
+    cap = None if backoff_cap_ms is None else _duration(backoff_cap_ms, "backoff_cap_ms")
+    if (
+        backoff_base_ms is not None
+        and backoff_cap_ms is not None
+        and backoff_cap_ms < backoff_base_ms
+    ):
+        raise InputError(
+            f"`backoff_cap_ms` must be at least `backoff_base_ms`: got a cap of "
+            f"{backoff_cap_ms:g} ms and a base of {backoff_base_ms:g} ms (Envoy rejects a "
+            "max_interval below the base_interval)"
+        )
+    timeout = _duration(timeout_ms, "timeout_ms")
+    lines = _comment(["Envoy route configuration (v3 API), from the Fault Tolerance Workbench."])
+    lines += _comment(comments)
+    lines += ["virtual_hosts:", f"- name: {json.dumps(cluster)}", '  domains: ["*"]']
+    if hedging:
+        lines += ["  hedge_policy:", "    hedge_on_per_try_timeout: true"]
     lines += [
         "  routes:",
         "  - match:",
@@ -146,17 +210,10 @@ def envoy_route_config(
         ]
         if per_try:
             lines.append(f"        per_try_timeout: {per_try}")
-        if backoff_base_ms is not None:
-            lines += [
-                "        retry_back_off:",
-                f"          base_interval: {_duration(backoff_base_ms, 'backoff_base_ms')}",
-            ]
-            if backoff_cap_ms is not None:
-                if backoff_cap_ms < backoff_base_ms:
-                    raise InputError("`backoff_cap_ms` must be at least `backoff_base_ms`")
-                lines.append(
-                    f"          max_interval: {_duration(backoff_cap_ms, 'backoff_cap_ms')}"
-                )
+        if base is not None:
+            lines += ["        retry_back_off:", f"          base_interval: {base}"]
+            if cap is not None:
+                lines.append(f"          max_interval: {cap}")
     if retry_budget is not None:
         percent = check_positive(retry_budget, "retry_budget", allow_zero=True) * 100
         lines += _comment(
@@ -183,7 +240,9 @@ _GRPC_CODES = {
 def _grpc_duration(ms: float, name: str) -> str:
     """proto3 JSON Duration with 0, 3, 6 or 9 fractional digits, rounded up to 1 µs."""
     value = check_positive(ms, name)
-    micros = math.ceil(round(value * 1000.0, 6))
+    micros = _micros(value, name) if value / 1000.0 <= GRPC_MAX_DURATION_S else None
+    if micros is None or micros > GRPC_MAX_DURATION_S * 1_000_000:
+        raise _too_long(name, value, "a gRPC service config", _PROTOBUF_LIMIT)
     whole, frac = divmod(micros, 1_000_000)
     if frac == 0:
         return f"{whole}s"
@@ -268,30 +327,43 @@ def grpc_service_config(
     name: dict[str, str] = {"service": service}
     if method:
         name["method"] = method
+    policy: tuple[str, dict[str, object]] | None = None
+    if hedge_delay_ms is not None and h:
+        if k:
+            raise InputError("gRPC allows a retryPolicy or a hedgingPolicy per method, not both")
+        delay = check_positive(hedge_delay_ms, "hedge_delay_ms", allow_zero=True)
+        policy = (
+            "hedgingPolicy",
+            {
+                "maxAttempts": h + 1,
+                "hedgingDelay": _grpc_duration(delay, "hedge_delay_ms") if delay > 0 else "0s",
+                "nonFatalStatusCodes": [str(c).upper() for c in non_fatal_status_codes],
+            },
+        )
+    elif k:
+        initial = _grpc_duration(backoff_base_ms, "backoff_base_ms")
+        most = _grpc_duration(backoff_cap_ms, "backoff_cap_ms")
+        if backoff_cap_ms < backoff_base_ms:
+            raise InputError(
+                f"`backoff_cap_ms` must be at least `backoff_base_ms`: got a cap of "
+                f"{backoff_cap_ms:g} ms and a base of {backoff_base_ms:g} ms"
+            )
+        policy = (
+            "retryPolicy",
+            {
+                "maxAttempts": k + 1,
+                "initialBackoff": initial,
+                "maxBackoff": most,
+                "backoffMultiplier": check_positive(backoff_multiplier, "backoff_multiplier"),
+                "retryableStatusCodes": [str(c).upper() for c in retryable_status_codes],
+            },
+        )
     config: dict[str, object] = {
         "name": [name],
         "timeout": _grpc_duration(timeout_ms, "timeout_ms"),
     }
-    if hedge_delay_ms is not None and h:
-        if k:
-            raise InputError("gRPC allows a retryPolicy or a hedgingPolicy per method, not both")
-        config["hedgingPolicy"] = {
-            "maxAttempts": h + 1,
-            "hedgingDelay": _grpc_duration(hedge_delay_ms, "hedge_delay_ms")
-            if hedge_delay_ms > 0
-            else "0s",
-            "nonFatalStatusCodes": [str(c).upper() for c in non_fatal_status_codes],
-        }
-    elif k:
-        if backoff_cap_ms < backoff_base_ms:
-            raise InputError("`backoff_cap_ms` must be at least `backoff_base_ms`")
-        config["retryPolicy"] = {
-            "maxAttempts": k + 1,
-            "initialBackoff": _grpc_duration(backoff_base_ms, "backoff_base_ms"),
-            "maxBackoff": _grpc_duration(backoff_cap_ms, "backoff_cap_ms"),
-            "backoffMultiplier": check_positive(backoff_multiplier, "backoff_multiplier"),
-            "retryableStatusCodes": [str(c).upper() for c in retryable_status_codes],
-        }
+    if policy is not None:
+        config[policy[0]] = policy[1]
     document: dict[str, object] = {"methodConfig": [config]}
     if retry_budget is not None and (k or h):
         ratio = check_positive(retry_budget, "retry_budget")
@@ -369,6 +441,9 @@ def resilience4j_properties(
     if jitter == "decorrelated":
         lines += _comment(["decorrelated jitter has no Resilience4j equivalent: full jitter"])
     base = check_positive(backoff_base_ms, "backoff_base_ms")
+    _whole_ms(base, "backoff_base_ms")  # the duration entered must fit, not only its scaled wait
+    if backoff_cap_ms is not None:
+        _whole_ms(backoff_cap_ms, "backoff_cap_ms")
     lines += [
         f"{prefix_r}.waitDuration={_whole_ms(base * scale, 'backoff_base_ms')}ms",
         f"{prefix_r}.enableExponentialBackoff=true",
@@ -384,7 +459,10 @@ def resilience4j_properties(
         ]
     if backoff_cap_ms is not None:
         if backoff_cap_ms < base:
-            raise InputError("`backoff_cap_ms` must be at least `backoff_base_ms`")
+            raise InputError(
+                f"`backoff_cap_ms` must be at least `backoff_base_ms`: got a cap of "
+                f"{backoff_cap_ms:g} ms and a base of {base:g} ms"
+            )
         lines.append(
             f"{prefix_r}.exponentialMaxWaitDuration="
             f"{_whole_ms(backoff_cap_ms * scale, 'backoff_cap_ms')}ms"

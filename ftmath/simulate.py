@@ -284,7 +284,10 @@ class Dependency:
         m = check_positive(median_ms, "median_ms")
         q = check_positive(p99_ms, "p99_ms")
         if q <= m:
-            raise InputError(f"`p99_ms` ({q:g}) must be above `median_ms` ({m:g})")
+            raise InputError(
+                f"`p99_ms` must be above `median_ms`: got a p99 of {q:g} ms and a median of "
+                f"{m:g} ms"
+            )
         if q > MAX_LATENCY_MS:
             raise InputError(f"`p99_ms` must be at most {MAX_LATENCY_MS:,.0f} ms, got {q:g}")
         mu, sigma = math.log(m), math.log(q / m) / _Z99
@@ -558,7 +561,8 @@ class ClientPolicy:
         cap = check_positive(self.backoff_cap_ms, "backoff_cap_ms")
         if cap < base:
             raise InputError(
-                f"`backoff_cap_ms` ({cap:g}) must be at least `backoff_base_ms` ({base:g})"
+                f"`backoff_cap_ms` must be at least `backoff_base_ms`: got a cap of {cap:g} ms "
+                f"and a base of {base:g} ms"
             )
         set_(self, "backoff_base_ms", base)
         set_(self, "backoff_cap_ms", cap)
@@ -970,6 +974,11 @@ class SimulationResult:
         return self._count(_FAILED) / self.requests
 
     @property
+    def not_ok(self) -> float:
+        """Share of requests not answered ok (degraded or failed): 1 − success, counted."""
+        return (self.requests - self._count(_OK)) / self.requests
+
+    @property
     def served(self) -> float:
         """Share of requests that got an answer, real or degraded."""
         return (self._count(_OK) + self._count(_DEGRADED)) / self.requests
@@ -1032,10 +1041,18 @@ class SimulationResult:
         Returns
         -------
         float
-            :math:`1 - (1 - f)\,F(T)`, outside chaos.
+            :math:`1 - (1 - f)\,F(T) = f + (1 - f)(1 - F(T))`, outside chaos, computed as the
+            latter so that a tiny :math:`1 - F(T)` is not lost to rounding.
         """
+        d = self.dependency
         timeout = self.policy.timeout_ms if self.policy.timeout_ms is not None else math.inf
-        return 1.0 - (1.0 - self.dependency.failure) * self.dependency.cdf(timeout)
+        if math.isinf(timeout):
+            slower = 0.0
+        elif d.sample is not None:
+            slower = float(np.count_nonzero(d.sample > timeout)) / d.sample.size
+        else:
+            slower = float(stats.norm.sf((math.log(timeout) - d.mu) / d.sigma))
+        return d.failure + (1.0 - d.failure) * slower
 
     def _closed_form_missing(self) -> str:
         p, d = self.policy, self.dependency
@@ -1194,14 +1211,16 @@ class SimulationResult:
         Returns
         -------
         dict
-            Policy, shares of outcomes (and ok + degraded), latency percentiles (all
-            outcomes), load, peak load, breaker trips and rejections, budget refusals, hung
-            requests, engine and seed.
+            Policy, shares of outcomes (``success``, its complement ``not_ok`` counted
+            directly, ``degraded``, ``failed``, and ``served`` = ok + degraded), latency
+            percentiles (all outcomes), load, peak load, breaker trips and rejections, budget
+            refusals, hung requests, engine and seed.
         """
         peak, peak_at, _, _ = self.peak_load()
         return {
             "policy": self.policy.name,
             "success": self.success,
+            "not_ok": self.not_ok,
             "degraded": self.degraded,
             "failed": self.failed,
             "served": self.served,
@@ -1238,14 +1257,15 @@ class SimulationResult:
         closed = self.closed_form()
         missing = self._closed_form_missing()
         n_ok = self._count(_OK)
-        sigma = math.sqrt(max(self.success * (1 - self.success), 0.0) / n)
+        sigma = math.sqrt(max(self.success * self.not_ok, 0.0) / n)
         if closed is not None:
             z = abs(self.success - closed.success) / math.sqrt(
-                max(closed.success * (1 - closed.success), 1e-300) / n
+                max(closed.success * closed.unreliability, 1e-300) / n
             )
             success_note = (
                 f"Closed form with independent attempts: S = 1 − f_a^(k+1) = "
-                f"{closed.success:.6g} (f_a = {closed.failure:.4g}, k = {closed.retries}); the "
+                f"{closed.success:.6g} (f_a = {closed.failure:.4g}, k = {closed.retries}, "
+                f"failure probability f_a^(k+1) = {closed.unreliability:.3g}); the "
                 f"simulation is {z:.1f} binomial standard errors from it."
             )
         else:

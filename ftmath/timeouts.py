@@ -892,6 +892,11 @@ class RetryOutcome:
     load : float
         Attempts per request: :math:`1 + \\sum_{i=1}^{k}(fp)^i`;
         :math:`(1-f^{k+1})/(1-f)` without a budget, at most ``1 + budget`` with one.
+    unreliability : float
+        1 − success, computed directly (never as ``1 - success``, which rounds to 0 once the
+        success is within 1e-16 of 1): :math:`f^{k+1}` without a budget,
+        :math:`(f(1-p) + (1-f)(fp)^{k+1}) / (1 - fp)` with one. It is 0 only when f is 0
+        (or when :math:`f^{k+1}` is below the smallest float, 1e-308: see ``nines``).
     """
 
     failure: float
@@ -900,6 +905,21 @@ class RetryOutcome:
     allowed: float
     success: float
     load: float
+    unreliability: float
+
+    @property
+    def nines(self) -> float:
+        r"""Nines of the success rate, :math:`-\log_{10}(1 - S)`; ``inf`` only when f is 0.
+
+        Without a budget this is :math:`-(k+1)\log_{10} f`, exact even where
+        :math:`f^{k+1}` underflows.
+        """
+        f, k, p = self.failure, self.retries, self.allowed
+        if f == 0.0:
+            return math.inf
+        if p == 1.0:
+            return float(-(k + 1) * math.log10(f))
+        return float(-math.log10(self.unreliability)) if self.unreliability > 0 else math.inf
 
     def explain(self) -> dict[str, Explanation]:
         """How success and load are computed.
@@ -907,7 +927,7 @@ class RetryOutcome:
         Returns
         -------
         dict of str to Explanation
-            ``"success"`` and ``"load"``.
+            ``"success"``, ``"failure"`` (1 − success, computed directly) and ``"load"``.
         """
         f, k, p = self.failure, self.retries, self.allowed
         inputs = {"f": f, "k": float(k), "p": p}
@@ -932,6 +952,38 @@ class RetryOutcome:
             "timeouts, measured from the data). Without a budget S = 1 − f^(k+1).",
             reference="AWS Builders' Library, 'Timeouts, retries, and backoff with jitter'; "
             "geometric series; retry budgets as in Finagle's RetryBudget and gRPC A6 throttling",
+            notes=(
+                budget_note,
+                f"Failure probability 1 − S = {self.unreliability:.3g}, computed directly "
+                f"({self.nines:.2f} nines): S may round to 1 in floating point, the failure "
+                "probability does not.",
+            ),
+        )
+        failure = Explanation(
+            quantity="Failure probability with retries",
+            value=self.unreliability,
+            formula=(
+                r"1 - S = f^{k+1}" if p == 1.0 else r"1 - S = \frac{f(1-p) + (1-f)(fp)^{k+1}}{1-fp}"
+            ),
+            substituted=(
+                rf"1 - S = {latex_number(f)}^{{{k + 1}}} = {latex_number(self.unreliability)}"
+                if p == 1.0
+                else rf"1 - S = \frac{{{latex_number(f)}(1-{latex_number(p)}) + "
+                rf"(1-{latex_number(f)})({latex_number(f)}\cdot{latex_number(p)})^{{{k + 1}}}}}"
+                rf"{{1-{latex_number(f)}\cdot{latex_number(p)}}} = "
+                rf"{latex_number(self.unreliability)}"
+            ),
+            inputs=inputs,
+            expression=(
+                "f ** (k + 1) if p == 1 else 1.0 if f * p == 1 else "
+                "(f * (1 - p) + (1 - f) * (f * p) ** (k + 1)) / (1 - f * p)"
+            ),
+            convention="Computed directly, not as 1 − S: a request fails only when all k + 1 "
+            "independent attempts fail (or the budget refuses a retry), so retries leave a "
+            "small but non-zero failure probability unless f = 0.",
+            reference="AWS Builders' Library, 'Timeouts, retries, and backoff with jitter'; "
+            "independent Bernoulli trials (Feller, An Introduction to Probability Theory and "
+            "Its Applications, vol. 1, 3rd ed., 1968, ch. VI)",
             notes=(budget_note,),
         )
         load = Explanation(
@@ -949,7 +1001,7 @@ class RetryOutcome:
             reference="AWS Builders' Library, 'Timeouts, retries, and backoff with jitter'",
             notes=(budget_note,),
         )
-        return {"success": success, "load": load}
+        return {"success": success, "failure": failure, "load": load}
 
 
 def retry_outcome(failure: float, retries: int, *, budget: float | None = None) -> RetryOutcome:
@@ -967,22 +1019,30 @@ def retry_outcome(failure: float, retries: int, *, budget: float | None = None) 
     Returns
     -------
     RetryOutcome
-        ``.success`` and ``.load`` with the budget's pass-through share ``.allowed``.
+        ``.success``, ``.unreliability`` (1 − success, computed directly) and ``.load``, with
+        the budget's pass-through share ``.allowed``.
 
     Notes
     -----
     Independent attempts: k retries succeed with :math:`1 - f^{k+1}` and cost
     :math:`\sum_{i=0}^{k} f^i = (1 - f^{k+1})/(1 - f)` attempts on average. A budget b admits
     a share p of retries with :math:`\sum_{i=1}^{k}(fp)^i = b` when more are wanted, so the
-    load is capped at :math:`1 + b` (AWS Builders' Library; Finagle RetryBudget).
+    load is capped at :math:`1 + b` (AWS Builders' Library; Finagle RetryBudget). The failure
+    probability :math:`1 - S` is computed directly: :math:`f^{k+1}` without a budget, and with
+    one :math:`\sum_{i<k}(fp)^i f(1-p) + (fp)^k f = (f(1-p) + (1-f)(fp)^{k+1})/(1-fp)` (the
+    budget refuses retry i+1, or all k+1 attempts fail), so five retries at f = 0.001 fail
+    with probability 1e-18 although S rounds to 1.
 
     Examples
     --------
     f = 0.1 and two retries: success 1 - 0.1³ = 0.999, load 1 + 0.1 + 0.01 = 1.11.
 
     >>> r = retry_outcome(0.1, 2)
-    >>> round(r.success, 12), round(r.load, 12)
-    (0.999, 1.11)
+    >>> round(r.success, 12), round(r.load, 12), round(r.unreliability, 15)
+    (0.999, 1.11, 0.001)
+    >>> r = retry_outcome(0.001, 5)
+    >>> r.success, float(f"{r.unreliability:.12g}"), round(r.nines, 9)
+    (1.0, 1e-18, 18.0)
     >>> round(retry_outcome(0.5, 3, budget=0.2).load, 12)
     1.2
     """
@@ -992,11 +1052,15 @@ def retry_outcome(failure: float, retries: int, *, budget: float | None = None) 
     p = _budget_share(f, k, b)
     q = f * p
     if q >= 1.0:
-        success, load = 0.0, float(k + 1)
+        success, load, unreliability = 0.0, float(k + 1), 1.0
     else:
         geometric = (1.0 - q ** (k + 1)) / (1.0 - q)
         success, load = (1.0 - f) * geometric, geometric
-    return RetryOutcome(f, k, b, p, float(success), float(load))
+        # directly, with no cancellation: every term is >= 0
+        unreliability = (
+            f ** (k + 1) if p == 1.0 else (f * (1.0 - p) + (1.0 - f) * q ** (k + 1)) / (1.0 - q)
+        )
+    return RetryOutcome(f, k, b, p, float(success), float(load), float(min(unreliability, 1.0)))
 
 
 def _count(value: Any, name: str, *, most: int = 100) -> int:
@@ -1201,7 +1265,10 @@ def backoff_table(
     base = check_positive(base_ms, "base_ms")
     cap = check_positive(cap_ms, "cap_ms")
     if cap < base:
-        raise InputError(f"`cap_ms` ({cap:g}) must be at least `base_ms` ({base:g})")
+        raise InputError(
+            f"`cap_ms` must be at least `base_ms`: got a cap of {cap:g} ms and a base of "
+            f"{base:g} ms"
+        )
     jitter = _jitter(jitter)
     rows = []
     if jitter == "decorrelated" and k:
@@ -1299,6 +1366,8 @@ class PolicyResult:
         The closed-form success and load for retries (no deadline), to check against.
     method : str
         ``"exact"`` (computed from the data) or ``"simulated, N requests, seed S"``.
+    unreliability : float
+        Share of requests that fail, counted directly (1 − success without rounding).
     """
 
     name: str
@@ -1310,6 +1379,7 @@ class PolicyResult:
     attempt_failure: float
     closed_form: RetryOutcome | None
     method: str
+    unreliability: float
 
     def explain(self) -> dict[str, Explanation]:
         """How the success rate and load are computed for this policy.
@@ -1338,10 +1408,13 @@ class PolicyResult:
                 notes=(
                     "Closed form without deadline: "
                     + (
-                        f"{self.closed_form.success:.6g}"
+                        f"{self.closed_form.success:.6g} (failure probability "
+                        f"{self.closed_form.unreliability:.3g})"
                         if self.closed_form is not None
                         else "none (hedging)"
                     ),
+                    f"{self.unreliability:.3g} of the simulated requests failed: a sample, so "
+                    "0 means none failed in the draws, not that the policy cannot fail.",
                 ),
             ),
             "load": Explanation(
@@ -1473,23 +1546,27 @@ def simulate_policy(
         else check_positive(retry_budget, "retry_budget", allow_zero=True)
     )
     good = outcome & (latency <= min(timeout, deadline))
-    f = float(1.0 - good.mean())
+    f = float(np.count_nonzero(~good)) / good.size  # counted, not 1 - a rounded mean
     closed = retry_outcome(f, k, budget=budget) if not m else None
     if k == 0 and m == 0:
         healthy = latency[good]
         return PolicyResult(
             name or "Timeout only",
-            float(good.mean()),
+            float(np.count_nonzero(good)) / good.size,
             *_percentiles_of(healthy),
             load=1.0,
             attempt_failure=f,
             closed_form=closed,
             method="exact",
+            unreliability=f,
         )
     base = check_positive(backoff_base_ms, "backoff_base_ms")
     cap = check_positive(backoff_cap_ms, "backoff_cap_ms")
     if cap < base:
-        raise InputError("`backoff_cap_ms` must be at least `backoff_base_ms`")
+        raise InputError(
+            f"`backoff_cap_ms` must be at least `backoff_base_ms`: got a cap of {cap:g} ms "
+            f"and a base of {base:g} ms"
+        )
     size = int(samples)
     if not 1_000 <= size <= 5_000_000:
         raise InputError(f"`samples` must be from 1,000 to 5,000,000, got {samples}")
@@ -1508,6 +1585,7 @@ def simulate_policy(
             attempt_failure=f,
             closed_form=None,
             method=method,
+            unreliability=float(np.count_nonzero(~won)) / won.size,
         )
     idx = rng.integers(0, latency.size, size=(size, k + 1))
     waits = _sample_backoff(rng, size, k, base, cap, jitter)
@@ -1522,6 +1600,7 @@ def simulate_policy(
         attempt_failure=f,
         closed_form=closed,
         method=method,
+        unreliability=float(np.count_nonzero(~success)) / success.size,
     )
 
 
@@ -1561,9 +1640,9 @@ def compare_policies(
     Returns
     -------
     pandas.DataFrame
-        One row per policy: ``policy``, ``success``, ``p50_ms``, ``p99_ms``, ``p999_ms``,
-        ``load``, ``attempt_failure``, ``method``; ``attrs["results"]`` holds the
-        :class:`PolicyResult` objects.
+        One row per policy: ``policy``, ``success``, ``failure`` (share of requests that fail,
+        counted directly), ``p50_ms``, ``p99_ms``, ``p999_ms``, ``load``, ``attempt_failure``,
+        ``method``; ``attrs["results"]`` holds the :class:`PolicyResult` objects.
 
     Examples
     --------
@@ -1619,6 +1698,7 @@ def compare_policies(
             {
                 "policy": r.name,
                 "success": r.success,
+                "failure": r.unreliability,
                 "p50_ms": r.p50_ms,
                 "p99_ms": r.p99_ms,
                 "p999_ms": r.p999_ms,

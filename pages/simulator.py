@@ -36,6 +36,32 @@ SCENARIOS = {
 OFF = "(off)"
 SLOT_DEFAULTS = [ftmath.POLICY_PRESETS[1], ftmath.POLICY_PRESETS[2], ftmath.POLICY_PRESETS[3]]
 COLOURS = ["#1f77b4", "#d62728", "#2ca02c"]
+# library parameter names -> the words on this page's widgets, for error messages
+NAMES = {
+    "timeout_ms": "the per-try timeout (ms)",
+    "deadline_ms": "the overall deadline (ms)",
+    "max_attempts": "Max attempts",
+    "backoff_base_ms": "the back-off base (ms)",
+    "backoff_cap_ms": "the back-off cap (ms)",
+    "retry_budget": "the retry budget",
+    "budget_window_s": "the budget window (s)",
+    "max_hedges": "the hedged copies",
+    "hedge_delay_ms": "Hedge after (ms)",
+    "failure_rate": "the failure rate the breaker trips at",
+    "window": "the sliding window (calls)",
+    "minimum_calls": "the minimum calls",
+    "open_s": "the time the breaker stays open (s)",
+    "half_open_calls": "the half-open probes",
+    "median_ms": "the median (ms)",
+    "p99_ms": "the p99 (ms)",
+    "failure": "the failure probability",
+    "extra_ms": "the added latency (ms)",
+    "start_s": "the start (s)",
+    "duration_s": "the duration (s)",
+    "requests": "Requests",
+    "rate_per_s": "the rate (requests/s)",
+    "seed": "the seed",
+}
 FIELDS = [
     "timeout",
     "attempts",
@@ -162,7 +188,7 @@ def policy_from(values: dict, name: str) -> ftmath.ClientPolicy:
         timeout_ms=values["timeout"] or None,
         max_attempts=1 if hedges else int(values["attempts"]),
         backoff_base_ms=values["base"],
-        backoff_cap_ms=max(values["cap"], values["base"]),
+        backoff_cap_ms=values["cap"],
         jitter=values["jitter"],
         deadline_ms=values["deadline"] or None,
         retry_budget=values["budget"] / 100 if values["budget"] > 0 else None,
@@ -234,7 +260,7 @@ def policy_slot(slot: int, presets: dict[str, ftmath.ClientPolicy], basis: tuple
                 "that left the window (so an outage cannot raise its own threshold).",
             )
     values = {name: st.session_state[f"{prefix}.{name}"] for name in FIELDS}
-    policy = ui.guarded(policy_from, values, choice, where=f"Policy {slot + 1}")
+    policy = ui.guarded(policy_from, values, choice, where=f"Policy {slot + 1}", names=NAMES)
     if policy is None:
         return choice, None
     if dataclasses.replace(policy, name=preset.name) != preset:
@@ -447,20 +473,25 @@ with chaos_col:
 chaos = (
     ui.guarded(
         ftmath.Chaos, kind, start, duration, extra_ms=extra, failure=brownout / 100,
-        where="Scenario",
+        where="Scenario", names=NAMES,
     )
     if kind
     else None
 )  # fmt: skip
 if mode == SOURCES[0]:
     dependency = (
-        ui.guarded(ftmath.Dependency.empirical, latencies, failure=failure_pct / 100)
+        ui.guarded(ftmath.Dependency.empirical, latencies, failure=failure_pct / 100, names=NAMES)
         if latencies is not None
         else None
     )
 else:
     dependency = ui.guarded(
-        ftmath.Dependency.lognormal, median, p99, failure=failure_pct / 100, where="Lognormal"
+        ftmath.Dependency.lognormal,
+        median,
+        p99,
+        failure=failure_pct / 100,
+        where="Lognormal",
+        names=NAMES,
     )
 if dependency is None or (kind and chaos is None):
     st.info(
@@ -502,6 +533,7 @@ with st.spinner("Simulating…"):
             policy,
             dependency,
             where=name,
+            names=NAMES,
         )
         if result is not None:
             runs[name] = result
@@ -516,29 +548,39 @@ for slot, ((name, result), column) in enumerate(zip(runs.items(), columns, stric
     row, explained = result["summary"], result["explain"]
     with column:
         st.markdown(f"**{report.escape_markdown(name)}**")
+        # shares carry many digits (99.99833 %): each gets the column's full width
+        st.metric("Success (ok)", ui.fmt_percent(row["success"], unreliability=row["not_ok"]))
+        ui.explain(explained["success"], key=f"simulator.explain.{slot}.success")
+        st.metric(
+            "Served (ok + degraded)", ui.fmt_percent(row["served"], unreliability=row["failed"])
+        )
+        ui.explain(explained["served"], key=f"simulator.explain.{slot}.served")
+        st.metric(
+            "Failed",
+            ui.fmt_percent(row["failed"], unreliability=row["served"]) if row["failed"] else "0 %",
+            help=f"0 % means none of the {requests:,} simulated requests failed, not that the "
+            "policy cannot fail."
+            if not row["failed"]
+            else None,
+        )
         left, right = st.columns(2)
         with left:
-            st.metric("Success (ok)", ui.fmt_percent(row["success"]))
-            ui.explain(explained["success"], key=f"simulator.explain.{slot}.success")
             st.metric("Load", f"{row['load']:.3f}×", help="Calls to the dependency per request.")
-            ui.explain(explained["load"], key=f"simulator.explain.{slot}.load")
-            st.metric("Failed", ui.fmt_percent(row["failed"]) if row["failed"] else "0 %")
+            ui.explain(explained["load"], key=f"simulator.explain.{slot}.load", wrap=True)
         with right:
-            st.metric("Served (ok + degraded)", ui.fmt_percent(row["served"]))
-            ui.explain(explained["served"], key=f"simulator.explain.{slot}.served")
             st.metric(
                 "Peak load",
                 f"{row['peak_load']:.2f}×",
                 help=f"Worst time bin, from {row['peak_at_s']:g} s.",
             )
-            ui.explain(explained["peak_load"], key=f"simulator.explain.{slot}.peak")
-            p99 = row["p99_ms"]
-            st.metric(
-                "p99 latency",
-                ui.fmt_ms(p99) if math.isfinite(p99) else "∞ (hangs)",
-                help="What callers waited, whatever the outcome.",
-            )
-            ui.explain(explained["p99"], key=f"simulator.explain.{slot}.p99")
+            ui.explain(explained["peak_load"], key=f"simulator.explain.{slot}.peak", wrap=True)
+        p99 = row["p99_ms"]
+        st.metric(
+            "p99 latency",
+            ui.fmt_ms(p99) if math.isfinite(p99) else "∞ (hangs)",
+            help="What callers waited, whatever the outcome.",
+        )
+        ui.explain(explained["p99"], key=f"simulator.explain.{slot}.p99")
 
 chart_tabs = st.tabs(
     ["Load over time", "Success over time", "Breaker state", "Comparison", "Export"]
@@ -572,6 +614,7 @@ with chart_tabs[3]:
         key="simulator.table.comparison",
         column_config={
             "success": st.column_config.NumberColumn("ok", format="percent"),
+            "not_ok": None,
             "degraded": st.column_config.NumberColumn("degraded", format="percent"),
             "failed": st.column_config.NumberColumn("failed", format="percent"),
             "served": None,
@@ -618,7 +661,9 @@ with chart_tabs[4]:
     with exports[1]:
         st.markdown("**Configuration of one policy**")
         pick = st.selectbox("Policy", list(chosen), key="simulator.export_policy")
-        configs = ui.guarded(ftmath.policy_configs, chosen[pick], where="Configuration")
+        configs = ui.guarded(
+            ftmath.policy_configs, chosen[pick], where="Configuration", names=NAMES
+        )
         if configs:
             ui.download(
                 "Envoy route (YAML)",

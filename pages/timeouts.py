@@ -34,6 +34,25 @@ UNITS = {
     "ns": "nanoseconds",
 }
 BUDGETS = {"none": None, "10 %": 0.1, "20 %": 0.2, "50 %": 0.5}
+# library parameter names -> the words on this page's widgets, for error messages
+NAMES = {
+    "per_try_timeout_ms": "the per-try timeout (ms)",
+    "timeout_ms": "the per-try timeout (ms)",
+    "deadline_ms": "the overall deadline (ms)",
+    "backoff_base_ms": "the back-off base (ms)",
+    "backoff_cap_ms": "the back-off cap (ms)",
+    "base_ms": "the back-off base (ms)",
+    "cap_ms": "the back-off cap (ms)",
+    "hedge_delay_ms": "the hedging delay (Hedge after)",
+    "latency_column": "the latency column (plain CSV)",
+    "unit": "the latency unit",
+    "warmup_s": "the warm-up period (s)",
+}
+# in the retry configs the overall timeout is derived: all attempts and back-offs, or the deadline
+OVERALL = {
+    **NAMES,
+    "timeout_ms": "the overall timeout (the deadline, or all attempts and back-offs)",
+}
 HEDGE_AT = {"p90": 0.9, "p95": 0.95, "p99": 0.99}
 NINES_TICKS = [0, 1, 2, 3, 4, 5, 6]
 
@@ -96,13 +115,20 @@ def policies(key: tuple, _frame: pd.DataFrame, params: tuple) -> pd.DataFrame:
 
 
 def readable(
-    table: pd.DataFrame, columns: list[str], percents: tuple[str, ...] = ()
+    table: pd.DataFrame, columns: list[str], percents: dict[str, str] | None = None
 ) -> pd.DataFrame:
-    """A copy for display: latency columns as text, NaN as "n/a" (the note says why)."""
+    """A copy for display: latency columns as text, NaN as "n/a" (the note says why).
+
+    ``percents`` maps a success column to the column holding its complement, computed directly
+    (``{"success": "failure"}``), so that 1 − 1e-18 is not shown as a clean 100 %.
+    """
     shown = table.copy()
     shown.attrs = {}
-    for column in percents:
-        shown[column] = [ui.fmt_percent(v) for v in shown[column]]
+    for column, complement in (percents or {}).items():
+        shown[column] = [
+            ui.fmt_percent(v, unreliability=q)
+            for v, q in zip(shown[column], shown[complement], strict=True)
+        ]
     if "coverage" in shown:
         shown["coverage"] = ["n/a" if math.isnan(v) else f"{v:.4f}" for v in shown["coverage"]]
     for column in columns:
@@ -301,7 +327,7 @@ if fresh:
     st.session_state["timeouts.warmup"] = 0
 unit = None if unit_choice == "auto" else unit_choice
 parsed = ui.guarded(
-    parse, digest, source.data, unit, column_choice.strip() or None, where=source.name
+    parse, digest, source.data, unit, column_choice.strip() or None, where=source.name, names=NAMES
 )
 if parsed is None:
     st.info(
@@ -333,10 +359,12 @@ if kind.kind == "histogram":
     cols[0].metric("Requests counted", f"{hist.n:,}")
     cols[1].metric(
         f"Timeout for p{target_key} (bucket top)",
-        ui.fmt_ms(bound.high_ms) if not math.isnan(bound.high_ms) else ui.na(bound.reason),
+        ui.fmt_ms(bound.high_ms) if not math.isnan(bound.high_ms) else "n/a",
         help="The upper edge of the bucket holding the target percentile: at most "
         f"{(1 - target):.2%} of the counted requests are slower.",
     )
+    if math.isnan(bound.high_ms):  # the reason under the number: a metric cuts long text off
+        cols[1].caption(ui.na(bound.reason))
     cols[2].metric(
         "Estimate within the bucket",
         ui.fmt_ms(bound.estimate_ms) if not math.isnan(bound.estimate_ms) else "n/a",
@@ -356,13 +384,21 @@ if kind.kind == "histogram":
             "high_ms": st.column_config.NumberColumn("at most (ms)", format="%.4g"),
         },
     )
-    if not math.isnan(bound.high_ms):
+    envoy_hist = (
+        ui.guarded(
+            ftmath.envoy_route_config,
+            timeout_ms=bound.high_ms,
+            comments=[f"timeout: bucket top of p{target_key} of {name} ({hist.n:,} requests)"],
+            where="Envoy",
+            names={"timeout_ms": f"the p{target_key} bucket top"},
+        )
+        if not math.isnan(bound.high_ms)
+        else None
+    )
+    if envoy_hist:
         ui.download(
             "Envoy route (YAML)",
-            ftmath.envoy_route_config(
-                timeout_ms=bound.high_ms,
-                comments=[f"timeout: bucket top of p{target_key} of {name} ({hist.n:,} requests)"],
-            ).encode(),
+            envoy_hist.encode(),
             "envoy-route.yaml",
             "application/yaml",
             key="timeouts.download.hist_envoy",
@@ -414,6 +450,7 @@ selected = ui.guarded(
     tuple(chosen) if chosen else None,
     float(warmup),
     where="Selection",
+    names=NAMES,
 )
 if selected is None:
     st.stop()
@@ -481,6 +518,7 @@ with tabs[0]:
             "value_ms": "latency",
             "ci_low_ms": "95 % low",
             "ci_high_ms": "95 % high",
+            "coverage": "interval coverage",
             "note": st.column_config.TextColumn("note", width="large"),
         },
     )
@@ -515,10 +553,13 @@ with tabs[3]:
         width="stretch",
         key="timeouts.table.endpoints",
         column_config={
+            "label": "endpoint",
             "failed": "failed requests",
             "failed_share": st.column_config.NumberColumn("failed share", format="percent"),
             **{c: c.removesuffix("_ms").replace("_", " ") for c in ms_columns},
             "timeout_ms": f"timeout (p{target_key})",
+            "ci_low_ms": "95 % low",
+            "ci_high_ms": "95 % high",
             "note": st.column_config.TextColumn("note", width="large"),
         },
     )
@@ -531,7 +572,7 @@ with tabs[3]:
 with tabs[4]:
     p_cols = st.columns(4)
     with p_cols[0]:
-        follow = st.toggle("Per-try timeout = recommended", True, key="timeouts.follow")
+        follow = st.toggle("Per-try timeout = recommended", True, key="timeouts.follow", wrap=True)
         if fresh or "timeouts.per_try" not in st.session_state:
             st.session_state["timeouts.per_try"] = float(max(rec.timeout_ms, 0.001))
         per_try = st.number_input(
@@ -589,14 +630,15 @@ with tabs[4]:
         ("samples", 200_000),
         ("seed", 0),
     )
-    comparison = ui.guarded(policies, key, selected, params, where="Policy")
+    comparison = ui.guarded(policies, key, selected, params, where="Policy", names=NAMES)
     if comparison is not None:
         st.dataframe(
-            readable(comparison, ["p50_ms", "p99_ms", "p999_ms"], percents=("success",)),
+            readable(comparison, ["p50_ms", "p99_ms", "p999_ms"], percents={"success": "failure"}),
             hide_index=True,
             width="stretch",
             key="timeouts.table.policies",
             column_config={
+                "failure": None,
                 "p50_ms": "p50",
                 "p99_ms": "p99",
                 "p999_ms": "p99.9",
@@ -609,35 +651,63 @@ with tabs[4]:
             None,
         )
         if retry_row is not None:
-            closed = retry_row.closed_form.explain()
-            c = st.columns(2)
+            outcome: ftmath.RetryOutcome = retry_row.closed_form
+            closed = outcome.explain()
+            c = st.columns(3)
             with c[0]:
                 st.metric(
                     "Closed-form success with retries",
-                    ui.fmt_probability(closed["success"].value),
+                    ui.fmt_probability(outcome.success, unreliability=outcome.unreliability),
                 )
                 ui.explain(closed["success"], key="timeouts.explain.retry_success")
             with c[1]:
-                st.metric("Closed-form load amplification", f"{closed['load'].value:.4f} ×")
+                st.metric(
+                    "Closed-form failure probability",
+                    f"{outcome.unreliability:.3g}" if outcome.unreliability > 0 else "0",
+                    help="1 − success, computed directly: all attempts fail. "
+                    + (
+                        f"{ui.fmt_nines(outcome.nines)} nines."
+                        if outcome.failure > 0
+                        else "0 only because no attempt failed in the data (f = 0)."
+                    ),
+                )
+                ui.explain(closed["failure"], key="timeouts.explain.retry_failure")
+            with c[2]:
+                st.metric("Closed-form load amplification", f"{outcome.load:.4f} ×")
                 ui.explain(closed["load"], key="timeouts.explain.retry_load")
         st.caption(
             "Latencies are of successful requests. Rows with retries or hedges replay the "
-            "measured requests (200,000 draws, seed 0: the same inputs give the same numbers); "
-            "the closed forms assume independent attempts. Retries only help when failures are "
+            "measured requests (200,000 draws, seed 0: the same inputs give the same numbers), "
+            "so a simulated 100 % means no draw failed, not that the policy cannot fail; the "
+            "closed forms assume independent attempts. Retries only help when failures are "
             "independent: against an overloaded service they add load (cap them with a budget)."
         )
-        if int(retries):
+        backoff = (
+            ui.guarded(
+                ftmath.backoff_table,
+                int(retries),
+                base_ms=base,
+                cap_ms=cap,
+                jitter=jitter,
+                where="Back-off",
+                names=NAMES,
+            )
+            if int(retries)
+            else None
+        )
+        if backoff is not None:
             st.markdown("**Back-off before each retry**")
             st.dataframe(
-                ui.guarded(
-                    ftmath.backoff_table,
-                    int(retries),
-                    base_ms=base,
-                    cap_ms=max(cap, base),
-                    jitter=jitter,
-                ),
+                backoff,
                 hide_index=True,
                 key="timeouts.table.backoff",
+                column_config={
+                    "retry": st.column_config.NumberColumn("Retry", format="%d"),
+                    "low_ms": st.column_config.NumberColumn("Shortest wait (ms)", format="%.4g"),
+                    "mean_ms": st.column_config.NumberColumn("Mean wait (ms)", format="%.4g"),
+                    "high_ms": st.column_config.NumberColumn("Longest wait (ms)", format="%.4g"),
+                    "method": "Computed by",
+                },
             )
 
 with tabs[5]:
@@ -695,19 +765,21 @@ with tabs[5]:
         per_try_timeout_ms=per_try,
         retries=int(retries),
         backoff_base_ms=base,
-        backoff_cap_ms=max(cap, base),
+        backoff_cap_ms=cap,
         retry_budget=budget,
         comments=comment,
         where="Envoy",
+        names=OVERALL,
     )
     grpc = ui.guarded(
         ftmath.grpc_service_config,
         timeout_ms=overall,
         retries=min(int(retries), 4),
         backoff_base_ms=base,
-        backoff_cap_ms=max(cap, base),
+        backoff_cap_ms=cap,
         retry_budget=budget,
         where="gRPC",
+        names=OVERALL,
     )
     grpc_hedge = ui.guarded(
         ftmath.grpc_service_config,
@@ -715,16 +787,18 @@ with tabs[5]:
         hedge_delay_ms=hedge_delay,
         hedges=max(1, int(hedges)),
         where="gRPC hedging",
+        names=NAMES,
     )
     r4j = ui.guarded(
         ftmath.resilience4j_properties,
         timeout_ms=per_try,
         retries=int(retries),
         backoff_base_ms=base,
-        backoff_cap_ms=max(cap, base),
+        backoff_cap_ms=cap,
         jitter=jitter,
         comments=comment,
         where="Resilience4j",
+        names=NAMES,
     )
     with exports[1]:
         st.markdown("**Ready-to-paste configuration**")

@@ -96,6 +96,34 @@ class TestClosedForms:
         ok = r.latency_ms[r.outcome == 0]
         assert ok.min() == 10.0
 
+    def test_tiny_attempt_failure_is_not_rounded_away(self) -> None:
+        # Lognormal tail: P(X > T) = Q((ln T - mu) / sigma) (Abramowitz & Stegun 26.2.2). With
+        # median 20 ms, p99 200 ms and a 1e6 ms timeout, Q(z) ≈ 2e-21: 1 - (1 - 0)·F(T) rounds
+        # it to 0, f + (1 - f)(1 - F(T)) keeps it, and so does the retry failure f_a^(k+1).
+        from scipy import stats
+
+        dep = Dependency.lognormal(20, 200)
+        r = simulate(ClientPolicy(timeout_ms=1e6, max_attempts=2), dep, requests=1000,
+                     rate_per_s=100)  # fmt: skip
+        tail = float(stats.norm.sf((math.log(1e6) - dep.mu) / dep.sigma))
+        assert 0 < tail < 1e-16
+        assert r.attempt_failure() == pytest.approx(tail, rel=1e-12)
+        closed = r.closed_form()
+        assert closed is not None
+        assert closed.unreliability == pytest.approx(tail**2, rel=1e-9)
+        assert "failure probability f_a^(k+1)" in r.explain()["success"].notes[0]
+
+    def test_not_ok_is_counted(self) -> None:
+        r = simulate(
+            ClientPolicy(timeout_ms=300, max_attempts=2, fallback=True),
+            Dependency.lognormal(20, 200, failure=0.3),
+            requests=5000,
+            rate_per_s=100,
+        )
+        assert r.not_ok == int(np.count_nonzero(r.outcome != 0)) / r.requests
+        assert r.summary()["not_ok"] == r.not_ok
+        assert r.success + r.not_ok == pytest.approx(1.0, abs=1e-15)
+
     def test_total_failure_sends_every_attempt(self) -> None:
         r = simulate(
             ClientPolicy(max_attempts=4),
@@ -586,7 +614,7 @@ class TestBadInput:
             (lambda: Chaos("meteor", 0, 10), "chaos `kind` must be one of"),
             (lambda: Chaos("latency", 0, 10), "`extra_ms` > 0"),
             (lambda: Chaos("outage-fail", 0, 0), "`duration_s` must be > 0"),
-            (lambda: Dependency.lognormal(100, 50), "`p99_ms` (50) must be above"),
+            (lambda: Dependency.lognormal(100, 50), "got a p99 of 50 ms and a median of 100 ms"),
             (lambda: Dependency.lognormal(0, 50), "`median_ms` must be > 0"),
             (lambda: Dependency.empirical([]), "empty"),
             (lambda: Dependency.empirical([1.0, float("nan")]), "`latencies_ms[1]`"),

@@ -6,6 +6,7 @@ Known values and their sources are named in each test.
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -225,6 +226,62 @@ class TestRetries:
             r = retry_outcome(args[0], args[1], budget=args[2])
             for e in r.explain().values():
                 assert e.recompute() == pytest.approx(e.value, abs=1e-12)
+
+    def test_five_retries_keep_their_failure_probability(self) -> None:
+        # Regression (Timeouts › Retries, EHRbase example, 5 retries): 22 of the 22,005 healthy
+        # requests are slower than the p99.9 timeout, so f = 22/22005 and the request fails only
+        # when all 6 independent attempts fail: P = f^6 ≈ 9.99e-19 (independent Bernoulli
+        # trials: Feller, An Introduction to Probability Theory, vol. 1, ch. VI; AWS Builders'
+        # Library, "Timeouts, retries, and backoff with jitter"). The success 1 - 9.99e-19
+        # rounds to 1.0 in floating point; the failure probability must not round to 0.
+        f = Fraction(22, 22005)
+        r = retry_outcome(float(f), 5)
+        assert r.success == 1.0  # as a float, S cannot say it
+        assert r.unreliability == pytest.approx(float(f**6), rel=1e-12)
+        assert r.unreliability > 0
+        assert r.nines == pytest.approx(-6 * math.log10(22 / 22005), rel=1e-12)
+        explained = r.explain()
+        assert explained["failure"].value == r.unreliability
+        assert explained["failure"].recompute() == pytest.approx(r.unreliability, rel=1e-12)
+        assert any("9.99e-19" in note for note in explained["success"].notes)
+
+    def test_unreliability_with_a_budget_is_exact(self) -> None:
+        # With a budget letting a share p of retries through, the request fails when the budget
+        # refuses retry i+1 after i+1 failures, or all k+1 attempts fail:
+        # 1 - S = sum_{i<k} (fp)^i f (1-p) + (fp)^k f; checked in exact rational arithmetic.
+        r = retry_outcome(0.5, 3, budget=0.2)
+        f, p, k = Fraction(1, 2), Fraction(r.allowed), 3
+        exact = sum((f * p) ** i * f * (1 - p) for i in range(k)) + (f * p) ** k * f
+        assert r.unreliability == pytest.approx(float(exact), rel=1e-12)
+        assert r.success + r.unreliability == pytest.approx(1.0, abs=1e-15)
+
+    def test_only_f_zero_cannot_fail(self) -> None:
+        assert retry_outcome(0.0, 5).unreliability == 0.0
+        assert retry_outcome(0.0, 5).nines == math.inf
+        # f^(k+1) below the smallest float: the nines stay exact
+        tiny = retry_outcome(1e-80, 5)
+        assert tiny.nines == pytest.approx(480.0)
+
+    @given(st.floats(1e-30, 1), st.integers(0, 5), st.none() | st.floats(0, 2))
+    def test_unreliability_properties(self, f: float, k: int, budget: float | None) -> None:
+        r = retry_outcome(f, k, budget=budget)
+        assert 0.0 < r.unreliability <= 1.0  # never "cannot fail" while f > 0
+        assert r.success + r.unreliability == pytest.approx(1.0, abs=1e-12)
+        assert r.unreliability <= f + 1e-15  # retries never make it worse than one attempt
+
+    def test_policy_results_count_failures(self) -> None:
+        lat = [10.0] * 999 + [1000.0]  # f = 0.001 with a 100 ms per-try timeout
+        only = simulate_policy(lat, per_try_timeout_ms=100)
+        assert only.unreliability == 0.001 and only.success == 0.999
+        table = compare_policies(lat, timeout_ms=100, retries=5, samples=10_000)
+        retry = table.iloc[2]
+        assert retry["success"] == 1.0 and retry["failure"] == 0.0  # none of 10,000 draws fails
+        closed = table.attrs["results"][2].closed_form
+        assert closed.unreliability == pytest.approx(1e-18, rel=1e-9)  # but it can: 0.001^6
+        assert (
+            "not that the policy cannot fail"
+            in table.attrs["results"][2].explain()["success"].notes[1]
+        )
 
     def test_bad_inputs(self) -> None:
         with pytest.raises(InputError, match="`failure`"):

@@ -139,3 +139,82 @@ class TestResilience4j:
     def test_bad_name(self) -> None:
         with pytest.raises(InputError, match="instance name"):
             resilience4j_properties(timeout_ms=50, name="a=b")
+
+
+class TestDurationLimits:
+    """Durations a target cannot read are refused, never written as a config that fails to load.
+
+    Sources: ``google/protobuf/duration.proto`` (seconds from -315,576,000,000 to
+    +315,576,000,000 inclusive, about 10,000 years), which gRPC service configs use; Envoy's
+    ``source/common/protobuf/utility.cc`` (``DurationUtil::durationToMilliseconds`` rejects
+    more than int64-max nanoseconds, 9,223,372,036 s, with ``strict_duration_validation``;
+    its test uses (int64 max - 999,999,999) / 1e9 = 9,223,372,035 s); Spring Boot's
+    ``DurationStyle`` reads ``…ms`` with ``Long.parseLong`` (at most 2^63 - 1 ms).
+    """
+
+    def test_regression_per_try_1e300_ms(self) -> None:
+        # the newcomer review: 1e300 ms became `timeout: 3000…s` (300 digits), with no error
+        with pytest.raises(InputError, match=r"315,576,000,000 s") as envoy:
+            envoy_route_config(timeout_ms=3e300, per_try_timeout_ms=1e300, retries=2)
+        assert "`per_try_timeout_ms`" in str(envoy.value)  # what the user set, first
+        assert "9,223,372,035 s" in str(envoy.value)
+        with pytest.raises(InputError, match=r"protobuf Durations of at most 315,576,000,000 s"):
+            grpc_service_config(timeout_ms=3e300, retries=2)
+        with pytest.raises(InputError, match="9,223,372,036,854,775,807 ms"):
+            resilience4j_properties(timeout_ms=1e300)
+
+    @pytest.mark.parametrize(
+        "kwargs",
+        [
+            {"backoff_base_ms": 1e300, "backoff_cap_ms": 2e300},
+            {"backoff_base_ms": 25, "backoff_cap_ms": 1e300},
+        ],
+    )
+    def test_backoff_limits(self, kwargs: dict[str, float]) -> None:
+        with pytest.raises(InputError, match="longer than Envoy accepts"):
+            envoy_route_config(timeout_ms=1000, per_try_timeout_ms=100, retries=1, **kwargs)
+        with pytest.raises(InputError, match="longer than a gRPC service config accepts"):
+            grpc_service_config(timeout_ms=1000, retries=1, **kwargs)
+        with pytest.raises(InputError, match="longer than Resilience4j accepts"):
+            resilience4j_properties(timeout_ms=100, retries=1, **kwargs)
+
+    def test_hedging_delay_limits(self) -> None:
+        with pytest.raises(InputError, match="`hedge_delay_ms`.*longer than Envoy"):
+            envoy_route_config(timeout_ms=1000, hedge_delay_ms=1e16, hedges=1)
+        with pytest.raises(InputError, match="`hedge_delay_ms`.*315,576,000,000"):
+            grpc_service_config(timeout_ms=1000, hedge_delay_ms=1e300, hedges=1)
+
+    def test_boundaries(self) -> None:
+        duration_pb2 = pytest.importorskip("google.protobuf.duration_pb2")
+        # gRPC: exactly 315,576,000,000 s is a valid Duration; one ms more is not
+        grpc = json.loads(grpc_service_config(timeout_ms=315_576_000_000_000))
+        text = grpc["methodConfig"][0]["timeout"]
+        assert text == "315576000000s"
+        duration_pb2.Duration().FromJsonString(text)  # protobuf itself accepts it
+        with pytest.raises(InputError):
+            grpc_service_config(timeout_ms=315_576_000_000_001)
+        with pytest.raises(ValueError):  # and protobuf refuses what we refuse
+            duration_pb2.Duration().FromJsonString("315576000001s")
+        # Envoy: 9,223,372,035 s passes, a millisecond more does not
+        envoy = yaml_values(envoy_route_config(timeout_ms=9_223_372_035_000))
+        assert envoy["timeout"] == "9223372035s"
+        with pytest.raises(InputError):
+            envoy_route_config(timeout_ms=9_223_372_035_001)
+
+    def test_long_but_valid_durations_are_exact(self) -> None:
+        # integer arithmetic, no float rounding of large seconds: 1,234,567,890.123457 s
+        envoy = yaml_values(envoy_route_config(timeout_ms=1_234_567_890_123.4567))
+        assert envoy["timeout"] == "1234567890.123457s"
+        grpc = json.loads(grpc_service_config(timeout_ms=1_234_567_890_123.4567))
+        assert grpc["methodConfig"][0]["timeout"] == "1234567890.123457s"
+
+    def test_cap_below_base_names_both_values(self) -> None:
+        message = "must be at least `backoff_base_ms`: got a cap of 10 ms and a base of 25 ms"
+        with pytest.raises(InputError, match=re.escape(message)):
+            envoy_route_config(timeout_ms=1000, backoff_base_ms=25, backoff_cap_ms=10)
+        with pytest.raises(InputError, match=re.escape(message)):
+            grpc_service_config(timeout_ms=1000, retries=1, backoff_base_ms=25, backoff_cap_ms=10)
+        with pytest.raises(InputError, match=re.escape(message)):
+            resilience4j_properties(
+                timeout_ms=100, retries=1, backoff_base_ms=25, backoff_cap_ms=10
+            )
