@@ -54,8 +54,12 @@ def test_a_binary_upload_shows_a_message_not_a_traceback(page: Page, tmp_path) -
 
 def test_a_shared_url_restores_the_slo_settings(page: Page) -> None:
     open_page(page, "/incidents?incidents.target=95&incidents.window=7")
-    expect(page.get_by_label("Target availability (%)")).to_have_value("95", timeout=30_000)
-    expect(page.get_by_label("Rolling window (days)")).to_have_value("7", timeout=30_000)
+    expect(page.get_by_role("spinbutton", name="Target availability (%)")).to_have_value(
+        "95", timeout=30_000
+    )
+    expect(page.get_by_role("spinbutton", name="Rolling window (days)")).to_have_value(
+        "7", timeout=30_000
+    )
     wait_for_app(page)
     # System 20 at 95 % over trailing 7-day windows (same figure as the AppTest).
     lanl = ftmath.read_incidents(
