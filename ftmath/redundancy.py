@@ -997,7 +997,6 @@ def compare_configurations(
     load_exponent: float = 0.0,
     mission_hours: float = HOURS_PER_YEAR,
     hours_per_year: float = HOURS_PER_YEAR,
-    labels: Mapping[str, str] | None = None,
 ) -> Comparison:
     """The same units arranged in several ways, each without and with repair.
 
@@ -1027,9 +1026,6 @@ def compare_configurations(
         Mission time for the R(mission) columns (a year by default).
     hours_per_year : float, optional
         Year length for downtime per year.
-    labels : mapping of str to str, optional
-        What the caller calls each parameter (``{"mtbf_hours": "MTBF (h)"}``): error
-        messages and notes use these words instead of the parameter names.
 
     Returns
     -------
@@ -1039,7 +1035,8 @@ def compare_configurations(
     Raises
     ------
     InputError
-        Any input out of range, named as in ``labels``. A configuration whose R(mission)
+        Any input out of range, named by its parameter in backticks (a page maps those
+        names to its labels). A configuration whose R(mission)
         cannot be followed does not raise: its ``mission_note`` says why and what to change.
 
     Notes
@@ -1056,29 +1053,26 @@ def compare_configurations(
     [['Single unit', 'none', 150.0], ['Single unit', '1 crew', 150.0], \
 ['Active 1-of-2', 'none', 225.0], ['Active 1-of-2', '1 crew', 2475.0]]
     >>> try:
-    ...     compare_configurations(2, -5.0, 5.0, labels={"mtbf_hours": "MTBF (h)"})
+    ...     compare_configurations(2, -5.0, 5.0)
     ... except InputError as error:
     ...     print(error)
-    MTBF (h) must be > 0, got -5.0
+    `mtbf_hours` must be > 0, got -5.0
     """
-    try:
-        spec = _validate(
-            k,
-            n,
-            mtbf_hours,
-            mttr_hours,
-            crews,
-            "active",
-            math.inf,
-            switch_reliability,
-            failover_hours,
-            load_exponent,
-        )
-        mission = check_positive(mission_hours, "mission_hours", allow_zero=True)
-        year = check_positive(hours_per_year, "hours_per_year")
-        standby_mtbf = _standby_mtbf(spec["mtbf"], standby_mtbf_hours, standby_rate_percent)
-    except InputError as error:
-        raise type(error)(_relabel(str(error), labels)) from None
+    spec = _validate(
+        k,
+        n,
+        mtbf_hours,
+        mttr_hours,
+        crews,
+        "active",
+        math.inf,
+        switch_reliability,
+        failover_hours,
+        load_exponent,
+    )
+    mission = check_positive(mission_hours, "mission_hours", allow_zero=True)
+    year = check_positive(hours_per_year, "hours_per_year")
+    standby_mtbf = _standby_mtbf(spec["mtbf"], standby_mtbf_hours, standby_rate_percent)
     n, k, mtbf, mttr, crews = spec["n"], spec["k"], spec["mtbf"], spec["mttr"], spec["crews"]
     beta = spec["beta"]
     common = {"switch_reliability": spec["p"], "failover_hours": failover_hours}
@@ -1119,16 +1113,13 @@ def compare_configurations(
             (crew_label, {"mttr_hours": mttr, "crews": crews}),
         )
         for repair, repair_options in repair_choices:
-            try:
-                group = redundant_group(
-                    options["k"],
-                    options["n"],
-                    mtbf,
-                    **{key: v for key, v in options.items() if key not in ("k", "n")},
-                    **repair_options,
-                )
-            except InputError as error:
-                raise type(error)(_relabel(str(error), labels)) from None
+            group = redundant_group(
+                options["k"],
+                options["n"],
+                mtbf,
+                **{key: v for key, v in options.items() if key not in ("k", "n")},
+                **repair_options,
+            )
             groups[Comparison.key(configuration, repair)] = group
             single.setdefault(repair, group.mttf_hours)
             repaired = group.repairable
@@ -1137,7 +1128,7 @@ def compare_configurations(
                 (survive,), (fail,) = group._masses(np.array([mission]), absorbing=True)
             except ComputationLimitError:
                 survive = fail = math.nan
-                mission_note = _relabel(_mission_limit(group, mission, found), labels)
+                mission_note = _mission_limit(group, mission, found)
             rows.append(
                 {
                     "configuration": configuration,

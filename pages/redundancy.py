@@ -73,7 +73,6 @@ def compared(
         load_exponent=load_exponent,
         mission_hours=mission,
         hours_per_year=year,
-        labels=LABELS,
     )
 
 
@@ -301,12 +300,14 @@ inputs = (
     float(mission),
     year,
 )
-comparison = ui.guarded(compared, *inputs)
+comparison = ui.guarded(compared, *inputs, names=LABELS)
 if comparison is None:
     st.info("Correct the input above; the comparison appears as soon as it can be computed.")
     st.stop()
 
-table = comparison.table
+table = comparison.table.assign(
+    mission_note=comparison.table["mission_note"].map(lambda note: ui.plain_names(note, LABELS))
+)
 crew_label = table["repair"].iloc[-1]
 n, k = int(n), int(k)
 

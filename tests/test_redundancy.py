@@ -28,6 +28,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 import ftmath
+import ui
 from ftmath import InputError, report
 from ftmath.errors import ComputationLimitError
 from ftmath.redundancy import MAX_SPAN
@@ -577,7 +578,8 @@ class TestComparisonReviewFixes:
         ],
     )
     def test_messages_use_the_callers_words(self, kwargs: dict, message: str) -> None:
-        # Review finding 7: messages name what the user typed, not the parameter.
+        # Review finding 7: messages name what the user typed, not the parameter. ftmath names
+        # the parameter in backticks; the page maps it to its label with ui.plain_names.
         labels = {
             "n": "Units (n)",
             "k": "Must work (k)",
@@ -589,14 +591,13 @@ class TestComparisonReviewFixes:
         args = {"n": 3, "mtbf_hours": 1000.0, "mttr_hours": 10.0, **kwargs}
         with pytest.raises(InputError) as error:
             ftmath.compare_configurations(
-                args.pop("n"),
-                args.pop("mtbf_hours"),
-                args.pop("mttr_hours"),
-                **args,
-                labels=labels,
+                args.pop("n"), args.pop("mtbf_hours"), args.pop("mttr_hours"), **args
             )
-        assert message in str(error.value)
-        assert "`" not in str(error.value)
+        (name,) = kwargs
+        assert f"`{name}`" in str(error.value)
+        shown = ui.plain_names(str(error.value), labels)
+        assert message in shown
+        assert "`" not in shown
 
     def test_load_exponent_50_keeps_mttf_and_availability(self) -> None:
         # Review finding 4: one R(t) that cannot be followed lost every result.
@@ -607,12 +608,11 @@ class TestComparisonReviewFixes:
             switch_reliability=0.99,
             failover_hours=0.5,
             load_exponent=50.0,
-            labels={"load_exponent": "Load-sharing exponent"},
         )
         table = c.table.set_index(["kind", "repair"])
         load = table.loc[("load", "1 crew")]
         assert math.isnan(load["mission_reliability"])
-        assert "Load-sharing exponent = 50" in load["mission_note"]
+        assert "`load_exponent` = 50" in load["mission_note"]
         assert "7.18e+23 times as often" in load["mission_note"]  # 3 ** 50
         assert math.isfinite(load["mttf_hours"]) and 0 < load["availability"] < 1
         # MTTF of load sharing, no repair: the first failure after MTBF/3, the next two almost
