@@ -164,6 +164,25 @@ def na(reason: str) -> str:
     return f"n/a — {reason}"
 
 
+def metric(where: Any, label: str, text: str, help: str | None = None) -> None:  # noqa: A002
+    """An ``st.metric`` whose value stays short enough to fit; a reason goes into its help.
+
+    ``text`` is a formatted number, possibly ``n/a — reason`` (from :func:`na`) or
+    ``value (reason)``: the metric shows ``n/a`` or the value, and the reason moves into the
+    help tooltip, so a narrow column does not cut it off with an ellipsis. ``where`` is ``st``
+    or a column.
+    """
+    value, reason = text, ""
+    if text.startswith("n/a — "):
+        value, reason = "n/a", text.removeprefix("n/a — ")
+    elif text.endswith(")") and " (" in text:
+        value, reason = text[:-1].split(" (", 1)
+    if reason:
+        why = f"**{value}**: {escape_markdown(reason)}."
+        help = f"{help}\n\n{why}" if help else why  # noqa: A001
+    where.metric(label, value, help=help)
+
+
 def fmt_probability(value: float, *, unreliability: float | None = None) -> str:
     """A reliability or availability with as many digits as its nines need (0.99995, not 1.0).
 

@@ -9,6 +9,7 @@ module with its own ``__all__``; the package re-exports all of them, so ``ftmath
 from ftmath import catalog as _catalog
 from ftmath import configs as _configs
 from ftmath import correlation as _correlation
+from ftmath import correlation_charts as _correlation_charts
 from ftmath import diagram as _diagram
 from ftmath import errors as _errors
 from ftmath import events as _events
@@ -30,6 +31,7 @@ from ftmath import topology_editing as _topology_editing
 from ftmath.catalog import *  # noqa: F403
 from ftmath.configs import *  # noqa: F403
 from ftmath.correlation import *  # noqa: F403
+from ftmath.correlation_charts import *  # noqa: F403
 from ftmath.diagram import *  # noqa: F403
 from ftmath.errors import *  # noqa: F403
 from ftmath.events import *  # noqa: F403
@@ -66,6 +68,7 @@ _TOPICS = (
     _timeparse,
     _events,
     _correlation,
+    _correlation_charts,
     _incidents,
     _slo,
     _roi,

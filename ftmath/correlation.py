@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, cast
 
 import numpy as np
@@ -40,6 +41,8 @@ from ftmath.explain import Explanation, latex_number
 
 __all__ = [
     "MAX_CELLS",
+    "MIN_COMMON_BINS",
+    "MIN_TYPE_EVENTS",
     "Cascades",
     "Coincidence",
     "CorrelationResult",
@@ -54,6 +57,12 @@ __all__ = [
 
 MAX_CELLS = 20_000_000
 """Largest bins x types table `correlate` builds (160 MB of float64)."""
+
+MIN_COMMON_BINS = 10
+"""Fewest bins holding events of both types for a pair's r and p-value to be judged."""
+
+MIN_TYPE_EVENTS = 5
+"""Fewest events of a type for its correlations and p-values to be judged."""
 
 _ORIGIN = np.int64(pd.Timestamp("1970-01-05", tz="UTC").value)  # a Monday, 00:00 UTC
 _DAY = np.int64(86_400 * 10**9)
@@ -209,6 +218,10 @@ def _ranks(counts: np.ndarray) -> np.ndarray:
 def _cell(frame: pd.DataFrame, a: str, b: str) -> float:
     """One cell of a types x types table, as a Python float."""
     return float(cast(float, frame.loc[a, b]))
+
+
+def _common(frame: pd.DataFrame, a: str, b: str) -> int:
+    return int(frame.to_numpy()[frame.index.get_loc(a), frame.columns.get_loc(b)])
 
 
 def _bh(p: np.ndarray) -> np.ndarray:
@@ -571,6 +584,109 @@ class CorrelationResult:
             "or fewer types"
         )
 
+    @cached_property
+    def common_bins(self) -> pd.DataFrame:
+        """Bins holding events of both types, types x types (the diagonal: bins with any)."""
+        seen = (self.counts.to_numpy() > 0).astype(np.int64)
+        both = seen.T @ seen
+        return pd.DataFrame(both, index=pd.Index(self.types), columns=pd.Index(self.types))
+
+    def why_thin(self, a: str, b: str, *, alpha: float = 0.05) -> str | None:
+        """Why the data of ``a`` and ``b`` are too thin to judge their significance, or ``None``.
+
+        Parameters
+        ----------
+        a, b : str
+            Two types.
+        alpha : float, optional
+            The false discovery rate q a p-value is compared with.
+
+        Returns
+        -------
+        str or None
+            Every reason that applies, joined by "; ".
+
+        Notes
+        -----
+        A p-value is not taken at its word when
+
+        - a type has fewer than `MIN_TYPE_EVENTS` events, or the two types share fewer than
+          `MIN_COMMON_BINS` bins: r then rests on a handful of coincidences, and one event
+          more or less moves it (and its p-value) a lot;
+        - the test cannot reach ``alpha`` at all: with ``B`` shifts no p-value is below
+          ``1 / (B + 1)``, and ``n`` bins allow at most ``n - 1`` different shifts.
+
+        Examples
+        --------
+        >>> t = pd.to_datetime([0, 3600, 7200, 30, 7300], unit="s", utc=True)
+        >>> events = pd.DataFrame({"timestamp": t, "type": list("aaabb")})
+        >>> why = correlate(events, "1h", permutations=999).why_thin("a", "b")
+        >>> for reason in why.split("; "):  # doctest: +NORMALIZE_WHITESPACE
+        ...     print(reason)
+        a has only 3 events and b only 2 events (at least 5 each are needed)
+        only 2 bins hold both a and b (at least 10 are needed)
+        only 3 bins: rotating one series against the other gives 2 different shifts, so no
+        p-value is below 1/3 = 0.33, and p <= 0.05 needs at least 20 bins
+        """
+        self._check(a)
+        self._check(b)
+        if not 0.0 < alpha < 1.0:
+            raise InputError(f"`alpha` must be in (0, 1), got {alpha!r}")
+        reasons = []
+        totals = self.counts[list(dict.fromkeys((a, b)))].sum(axis=0)
+        few = [(t, int(totals[t])) for t in dict.fromkeys((a, b)) if totals[t] < MIN_TYPE_EVENTS]
+        if few:
+            text = " and ".join(
+                f"{t} {'has ' if i == 0 else ''}only {n:,} event{'s' if n != 1 else ''}"
+                for i, (t, n) in enumerate(few)
+            )
+            reasons.append(f"{text} (at least {MIN_TYPE_EVENTS} each are needed)")
+        if a != b:
+            common = _common(self.common_bins, a, b)
+            if common < MIN_COMMON_BINS:
+                plural = ("s", "") if common != 1 else ("", "s")
+                reasons.append(
+                    f"only {common:,} bin{plural[0]} hold{plural[1]} both {a} and {b} "
+                    f"(at least {MIN_COMMON_BINS} are needed)"
+                )
+        if self.permutations:
+            need = math.ceil(1.0 / alpha - 1e-9)
+            if self.exact and self.n_bins < need:
+                reasons.append(
+                    f"only {self.n_bins:,} bins: rotating one series against the other gives "
+                    f"{self.n_bins - 1:,} different shifts, so no p-value is below "
+                    f"1/{self.n_bins:,} = {1 / self.n_bins:.2g}, and p <= {alpha:g} needs at "
+                    f"least {need:,} bins"
+                )
+            elif not self.exact and self.p_floor > alpha:
+                reasons.append(
+                    f"with {self.permutations:,} permutations the smallest attainable p-value "
+                    f"is 1/({self.permutations:,} + 1) = {self.p_floor:.2g}, above q = {alpha:g}"
+                )
+        return "; ".join(reasons) if reasons else None
+
+    def thin(self, *, alpha: float = 0.05) -> dict[tuple[str, str], str]:
+        """The pairs too thin to judge, ``(a, b) -> why`` (see `why_thin`), in table order.
+
+        Parameters
+        ----------
+        alpha : float, optional
+            The false discovery rate q.
+
+        Returns
+        -------
+        dict of (str, str) to str
+            One entry per pair ``a`` before ``b`` in column order.
+        """
+        types = self.types
+        found = {}
+        for i, a in enumerate(types):
+            for b in types[i + 1 :]:
+                why = self.why_thin(a, b, alpha=alpha)
+                if why:
+                    found[(a, b)] = why
+        return found
+
     def why_undefined(self, a: str, b: str) -> str | None:
         """Why r of ``a`` and ``b`` is n/a, or ``None`` when it is defined.
 
@@ -610,7 +726,9 @@ class CorrelationResult:
         -------
         pandas.DataFrame
             Columns ``a``, ``b``, ``events_a``, ``events_b``, ``r``, ``rho``, ``p_raw``,
-            ``p`` (BH-adjusted), ``significant`` (``p <= alpha``) and ``note``; sorted by
+            ``p`` (BH-adjusted), ``significant`` (``p <= alpha``), ``note`` (why r is n/a),
+            ``common_bins`` (bins holding both types) and ``thin`` (why the data are too thin
+            to judge significance, see `why_thin`; empty when they are not); sorted by
             ``|r|``, largest first, undefined pairs last.
         """
         if not 0.0 < alpha < 1.0:
@@ -633,6 +751,8 @@ class CorrelationResult:
                         "p": p,
                         "significant": bool(p <= alpha) if math.isfinite(p) else False,
                         "note": self.why_undefined(a, b) or "",
+                        "common_bins": _common(self.common_bins, a, b),
+                        "thin": self.why_thin(a, b, alpha=alpha) or "",
                     }
                 )
         table = pd.DataFrame(
@@ -648,6 +768,8 @@ class CorrelationResult:
                 "p",
                 "significant",
                 "note",
+                "common_bins",
+                "thin",
             ],
         )
         order = table["r"].abs().fillna(-1.0).sort_values(ascending=False, kind="stable").index
@@ -714,12 +836,17 @@ class CorrelationResult:
                 "Sxy": float(uf @ vf),
             }
 
+        def sq(v: float) -> str:
+            # 4.1 \times 10^{9} squared: (..)^2, never a second superscript on 10^{9}
+            text = latex_number(v)
+            return rf"\left({text}\right)^2" if "^" in text else f"{text}^2"
+
         def substituted(s: dict[str, float], value: float) -> str:
             ln = latex_number
             return (
                 rf"r = \frac{{{ln(s['n'])} \times {ln(s['Sxy'])} - {ln(s['Sx'])} \times "
                 rf"{ln(s['Sy'])}}}{{\sqrt{{({ln(s['n'])} \times {ln(s['Sxx'])} - "
-                rf"{ln(s['Sx'])}^2)({ln(s['n'])} \times {ln(s['Syy'])} - {ln(s['Sy'])}^2)}}}}"
+                rf"{sq(s['Sx'])})({ln(s['n'])} \times {ln(s['Syy'])} - {sq(s['Sy'])})}}}}"
                 rf" = {ln(value, 4)}"
             )
 
@@ -763,6 +890,8 @@ class CorrelationResult:
         p_raw_value = value(self.p_raw)
         if self.permutations == 0:
             p_reason: str | None = "permutations were switched off (permutations = 0)"
+        elif a == b:
+            p_reason = "a type is not tested against itself (choose two different types)"
         else:
             p_reason = reason
         if self.exact:

@@ -5,9 +5,7 @@ from zoneinfo import available_timezones
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
-from plotly.subplots import make_subplots
 
 import ftmath
 import ui
@@ -44,6 +42,17 @@ AUTO = "(found automatically)"
 NONE = "(none)"
 ZONES = ["UTC", *sorted(z for z in available_timezones() if "/" in z and z != "UTC")]
 TOP_N = 8
+NAMES = {  # library parameters -> the labels of the widgets that set them
+    "bin": "the bin width",
+    "permutations": "Permutations",
+    "seed": "Seed",
+    "types": "Types",
+    "alpha": "FDR q",
+    "max_lag": "Max lag (bins)",
+    "window": "the window δ",
+    "min_distinct": "At least",
+    "by": "Different",
+}
 
 
 # --- cached computations (bytes are keyed by their digest, not hashed on every rerun) ------
@@ -327,6 +336,7 @@ result = ui.guarded(
     int(seed),
     types,
     where="Correlating",
+    names=NAMES,
 )
 if result is None:
     st.stop()
@@ -341,52 +351,20 @@ if result.reason:
     st.warning(ui.na(result.reason), icon=":material/warning:")
 
 pairs = result.pairs(alpha=alpha)
+thin = result.thin(alpha=alpha)
 
 # --- heatmap -----------------------------------------------------------------------------------
 
 left, right = st.columns([3, 2])
 with left:
-    st.markdown("**Pearson r of the counts per bin** (★ significant at the chosen q)")
-    r = result.r.to_numpy()
-    p = result.p.to_numpy()
-    text = [
-        [
-            ""
-            if i == j
-            else ("n/a" if not np.isfinite(r[i, j]) else f"{r[i, j]:.2f}")
-            + ("★" if np.isfinite(p[i, j]) and p[i, j] <= alpha else "")
-            for j in range(len(types))
-        ]
-        for i in range(len(types))
-    ]
-    hover = [
-        [
-            f"{a} × {b}<br>r = {fmt_r(r[i, j])}<br>adjusted p = {fmt_p(p[i, j])}"
-            for j, b in enumerate(result.types)
-        ]
-        for i, a in enumerate(result.types)
-    ]
-    heat = go.Figure(
-        go.Heatmap(
-            z=np.where(np.eye(len(types), dtype=bool), np.nan, r),
-            x=result.types,
-            y=result.types,
-            zmin=-1,
-            zmax=1,
-            colorscale="RdBu_r",
-            text=text,
-            texttemplate="%{text}",
-            hovertext=hover,
-            hoverinfo="text",
-            colorbar=dict(title="r"),
-        )
+    st.markdown(
+        "**Pearson r of the counts per bin** (★ significant at the chosen q, with enough "
+        "data to judge)"
     )
-    heat.update_layout(
-        height=max(320, 48 * len(types) + 120),
-        margin=dict(l=10, r=10, t=10, b=10),
-        yaxis=dict(autorange="reversed"),
-    )
-    st.plotly_chart(heat, width="stretch", key="correlation.heatmap")
+    heat = ftmath.heatmap_chart(result, alpha=alpha)
+    st.plotly_chart(heat.figure, width="stretch", key="correlation.heatmap")
+    if heat.note:
+        st.caption(f"Thinned for drawing: {md(heat.note)}")
     if result.undefined:
         st.caption(
             "n/a: "
@@ -395,8 +373,14 @@ with left:
         )
 with right:
     st.markdown("**Pairs, strongest first**")
+    verdicts = [
+        "too thin to judge"
+        if row.thin
+        else ("n/a" if not np.isfinite(row.p) else ("significant" if row.significant else "—"))
+        for row in pairs.itertuples()
+    ]
     st.dataframe(
-        pairs,
+        pairs.drop(columns=["significant"]).assign(verdict=verdicts),
         hide_index=True,
         width="stretch",
         height=min(420, 36 * len(pairs) + 40),
@@ -409,28 +393,50 @@ with right:
             "rho": st.column_config.NumberColumn("Spearman ρ", format="%.3f"),
             "p_raw": st.column_config.NumberColumn("p (raw)", format="%.3g"),
             "p": st.column_config.NumberColumn("p (BH)", format="%.3g"),
-            "significant": st.column_config.CheckboxColumn("Significant"),
+            "verdict": st.column_config.TextColumn(f"At q = {alpha:g}"),
             "note": "Why n/a",
+            "common_bins": st.column_config.NumberColumn(
+                "Bins with both", format="%d", help="Bins holding events of both types."
+            ),
+            "thin": "Why too thin to judge",
         },
-    )
+        column_order=[
+            "a", "b", "events_a", "events_b", "common_bins", "r", "rho", "p_raw", "p",
+            "verdict", "note", "thin",
+        ],
+    )  # fmt: skip
     if result.permutations:
         kind = "every possible shift (exact)" if result.exact else "random shifts"
         st.caption(
             f"p: {result.permutations:,} circular shifts per pair ({kind}, seed {result.seed}), "
             f"then Benjamini-Hochberg across {int(pairs['p_raw'].notna().sum())} pairs. "
-            f"{int(pairs['significant'].sum())} pair(s) significant at q = {alpha:g}."
+            f"{int((pairs['significant'] & (pairs['thin'] == '')).sum())} pair(s) significant "
+            f"at q = {alpha:g}. With {result.permutations:,} shifts the smallest attainable "
+            f"p-value is 1/({result.permutations:,} + 1) = {result.p_floor:.2g}."
         )
         note = result.resolution_note(alpha=alpha)
         if note:
             st.caption(f"Note: {note}.")
     else:
         st.caption("p-values are off (permutations = 0).")
+if thin:
+    shown = list(thin.items())[:8]
+    more = len(thin) - len(shown)
+    st.warning(
+        f"**{len(thin)} of {len(pairs)} pair(s) have too little data for their p-value to "
+        "mean much**, so no verdict is given for them (the table says “too thin to judge”): "
+        + "; ".join(f"**{md(x)} × {md(y)}**: {md(why)}" for (x, y), why in shown)
+        + (f"; and {more} more (see the table)." if more else ".")
+        + " A test on a handful of coincidences turns with one event more or less.",
+        icon=":material/warning:",
+    )
 
 # --- one pair ----------------------------------------------------------------------------------
 
 st.subheader("One pair: timelines, lag and coincidences")
 defined = pairs[pairs["r"].notna()]
-first_pair = defined.iloc[0] if len(defined) else pairs.iloc[0]
+judged = defined[defined["thin"] == ""]
+first_pair = (judged if len(judged) else defined if len(defined) else pairs).iloc[0]
 row = st.columns([2, 2, 1])
 a = row[0].selectbox(
     "Type A",
@@ -444,72 +450,60 @@ b = row[1].selectbox(
     index=result.types.index(first_pair["b"]),
     key=f"correlation.pair_b.{tag}",
 )
-max_lag = row[2].number_input(
-    "Max lag (bins)", 1, 500, 24, key="correlation.max_lag", help="Lags from −K to +K bins."
+max_lag = row[2].number_input(  # no bounds: ftmath checks it and the page says why
+    "Max lag (bins)", value=24, step=1, key="correlation.max_lag", help="Lags from −K to +K bins."
 )
 
 explained = result.explain(a, b)
 m = st.columns(3)
-m[0].metric("Pearson r", fmt_r(result.r.loc[a, b], result.why_undefined(a, b)))
+ui.metric(m[0], "Pearson r", fmt_r(result.r.loc[a, b], result.why_undefined(a, b)))
 with m[0]:
     ui.explain(explained["r"], key="correlation.explain_r")
-m[1].metric("Spearman ρ", fmt_r(result.rho.loc[a, b], result.why_undefined(a, b)))
+ui.metric(m[1], "Spearman ρ", fmt_r(result.rho.loc[a, b], result.why_undefined(a, b)))
 with m[1]:
     ui.explain(explained["rho"], key="correlation.explain_rho")
 p_reason = "permutations are off" if not result.permutations else result.why_undefined(a, b)
-m[2].metric("Adjusted p-value", fmt_p(result.p.loc[a, b], p_reason if a != b else "same type"))
+pair_thin = result.why_thin(a, b, alpha=alpha) if a != b else None
+ui.metric(
+    m[2],
+    "Adjusted p-value",
+    fmt_p(result.p.loc[a, b], p_reason if a != b else "same type"),
+    help=f"Too thin to judge: {pair_thin}." if pair_thin else None,
+)
 with m[2]:
     ui.explain(explained["p"], key="correlation.explain_p")
+if pair_thin:
+    st.warning(
+        f"**{md(a)} × {md(b)}: too little data to judge this p-value** — {md(pair_thin)}. "
+        "Read r and the p-value as a description of these few events, not as evidence.",
+        icon=":material/warning:",
+    )
 
-lag = result.lagged(a, b, max_lag=int(max_lag))
+lag = ui.guarded(result.lagged, a, b, max_lag=max_lag, where="Lags", names=NAMES)
 timeline, lagplot = st.columns([3, 2])
 with timeline:
-    counts = result.counts[[a, b]] if a != b else result.counts[[a]]
-    figure = make_subplots(rows=len(counts.columns), cols=1, shared_xaxes=True)
-    epoch_ms = (counts.index.asi8 // 10**6).astype(float)  # a date axis reads epoch ms, fast
-    for i, name in enumerate(counts.columns, start=1):
-        figure.add_trace(
-            go.Scattergl(
-                x=epoch_ms,
-                y=counts[name].to_numpy(),
-                mode="lines",
-                line=dict(width=1, shape="hv"),
-                name=str(name),
-            ),
-            row=i,
-            col=1,
-        )
-        figure.update_yaxes(title_text=f"{name} per bin", row=i, col=1)
-    figure.update_xaxes(type="date")
-    figure.update_layout(height=360, margin=dict(l=10, r=10, t=10, b=10), showlegend=False)
-    st.plotly_chart(figure, width="stretch", key="correlation.timeline")
+    line = ftmath.timeline_chart(result, a, b)
+    st.plotly_chart(line.figure, width="stretch", key="correlation.timeline")
+    if line.note:
+        st.caption(f"Thinned for drawing: {md(line.note)}")
 with lagplot:
-    if lag.peak_lag is None:
+    if lag is None:
+        pass
+    elif lag.peak_lag is None:
         st.info(ui.na(lag.reason or "undefined"))
     else:
-        bars = go.Figure(
-            go.Bar(
-                x=lag.lags,
-                y=lag.r,
-                marker_color=["#d1242f" if k == lag.peak_lag else "#1f6feb" for k in lag.lags],
-                hovertemplate="lag %{x} bins: r = %{y:.3f}<extra></extra>",
-            )
+        bars = ftmath.lag_chart(lag, bin_label=bin_label)
+        st.plotly_chart(bars.figure, width="stretch", key="correlation.lags")
+        if bars.note:
+            st.caption(f"Thinned for drawing: {md(bars.note)}")
+    if lag is not None:
+        st.markdown(f"**{md(lag.summary())}**")
+        ui.explain(lag.explain()["peak_r"], key="correlation.explain_lag")
+        st.caption(
+            f"Dotted: ±1.96/√n = ±{lag.band:.3f}, the band of chance for independent white "
+            "noise; bursty series wander outside it more often, so trust the permutation "
+            "p-value above."
         )
-        for level in (lag.band, -lag.band):
-            bars.add_hline(y=level, line_dash="dot", line_color="gray")
-        bars.update_layout(
-            height=360,
-            margin=dict(l=10, r=10, t=10, b=10),
-            xaxis_title=f"lag k in bins of {bin_label} (k > 0: {b} after {a})",
-            yaxis_title="cross-correlation r(k)",
-        )
-        st.plotly_chart(bars, width="stretch", key="correlation.lags")
-    st.markdown(f"**{md(lag.summary())}**")
-    ui.explain(lag.explain()["peak_r"], key="correlation.explain_lag")
-    st.caption(
-        f"Dotted: ±1.96/√n = ±{lag.band:.3f}, the band of chance for independent white noise; "
-        "bursty series wander outside it more often, so trust the permutation p-value above."
-    )
 
 window_label = st.select_slider(
     "Coincidence window δ", list(WINDOWS), value="1 h", key="correlation.window"
@@ -521,9 +515,15 @@ for col, c, key in zip(cols, both, ("ab", "ba"), strict=True):
     with col:
         st.markdown(f"**{md(c.a)} followed by {md(c.b)} within {window_label}**")
         mm = st.columns(3)
-        mm[0].metric("Observed share", fmt_share(c.share), help=f"{c.hits:,} of {c.n_a:,} events")
-        mm[1].metric("Chance share", fmt_share(c.chance))
-        mm[2].metric("Lift", f"{c.lift:.2f}×" if np.isfinite(c.lift) else ui.na(c.reason or ""))
+        ui.metric(
+            mm[0], "Observed share", fmt_share(c.share), help=f"{c.hits:,} of {c.n_a:,} events"
+        )
+        ui.metric(mm[1], "Chance share", fmt_share(c.chance))
+        ui.metric(
+            mm[2],
+            "Lift",
+            f"{c.lift:.2f}×" if np.isfinite(c.lift) else ui.na(c.reason or "undefined"),
+        )
         ex = c.explain()
         e = st.columns(3)
         with e[0]:
@@ -565,7 +565,9 @@ by = row[1].radio(
     key="correlation.cascade_by",
     format_func=lambda v: "types" if v == "type" else f"{attrs['group_column']} values",
 )
-least = row[2].number_input("At least", 2, 20, 2, key="correlation.cascade_least")
+least = row[2].number_input(  # no bounds: ftmath checks it and the page says why
+    "At least", value=2, step=1, key="correlation.cascade_least"
+)
 found = ui.guarded(
     cascades_of,
     view_key,
@@ -575,12 +577,14 @@ found = ui.guarded(
     by,
     int(least),
     where="Cascades",
+    names=NAMES,
 )
 if found is not None:
     mm = st.columns(3)
     mm[0].metric("Cascades", f"{found.count:,}")
     mm[1].metric("Bursts of 2+ events", f"{found.bursts:,}")
-    mm[2].metric(
+    ui.metric(
+        mm[2],
         "Expected by chance",
         f"{found.expected:,.1f}" if found.expected is not None else ui.na("only for 'at least 2'"),
     )
@@ -615,7 +619,11 @@ exports = [
     ("Correlation r", lambda: report.csv_bytes(result.r, index=True), "r"),
     ("Adjusted p", lambda: report.csv_bytes(result.p, index=True), "p"),
     ("Pairs", lambda: report.csv_bytes(pairs), "pairs"),
-    ("Lags of the pair", lambda: report.csv_bytes(lag.table), "lags"),
+    (
+        "Lags of the pair",
+        lambda: report.csv_bytes(lag.table if lag is not None else pd.DataFrame()),
+        "lags",
+    ),
     ("Coincidences", lambda: report.csv_bytes(coincidence_table), "coincidences"),
     (
         "Cascades",

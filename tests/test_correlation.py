@@ -456,3 +456,49 @@ class TestExplanations:
         assert explained["r"].value is None
         assert "constant" in (explained["r"].unavailable_reason or "")
         assert "switched off" in (explained["p"].unavailable_reason or "")
+
+
+class TestThinData:
+    """A pair with a handful of coincidences gets no verdict taken at its word."""
+
+    def test_few_common_bins_and_few_events_are_named(self) -> None:
+        # a and b share 4 bins; c has 3 events
+        a = [i * HOUR for i in range(0, 200, 5)]
+        b = [i * HOUR + 60 for i in range(0, 200, 50)] + [i * HOUR + 60 for i in (3, 7, 9)]
+        c = [10 * HOUR, 11 * HOUR, 13 * HOUR]
+        result = correlate(events_at(a=a, b=b, c=c), "1h", permutations=999, seed=1)
+        assert result.common_bins.loc["a", "b"] == 4
+        why = result.why_thin("a", "b")
+        assert why == "only 4 bins hold both a and b (at least 10 are needed)"
+        assert "c has only 3 events" in result.why_thin("a", "c")
+        pairs = result.pairs()
+        row = pairs[(pairs["a"] == "a") & (pairs["b"] == "b")].iloc[0]
+        assert row["common_bins"] == 4 and row["thin"] == why
+        assert set(result.thin()) == {("a", "b"), ("a", "c"), ("b", "c")}
+
+    def test_a_well_supported_pair_is_not_thin(self) -> None:
+        rng = np.random.default_rng(3)
+        x = rng.poisson(2.0, 500)
+        result = correlate(events_from_counts(a=list(x), b=list(x)), "1h", 999, seed=1)
+        assert result.why_thin("a", "b") is None
+        assert result.thin() == {}
+        assert result.pairs()["thin"].tolist() == [""]
+
+    def test_too_few_bins_and_too_few_permutations_say_the_floor(self) -> None:
+        few = correlate(events_from_counts(a=[5, 0, 6, 0, 7] * 2, b=[6, 0, 5, 0, 8] * 2), "1h", 999)
+        assert few.exact and few.n_bins == 10
+        assert "no p-value is below 1/10 = 0.1" in few.why_thin("a", "b")
+        assert "at least 20 bins" in few.why_thin("a", "b")
+        rng = np.random.default_rng(4)
+        x = rng.poisson(2.0, 500)
+        coarse = correlate(events_from_counts(a=list(x), b=list(x)), "1h", 9, seed=1)
+        assert coarse.why_thin("a", "b") == (
+            "with 9 permutations the smallest attainable p-value is 1/(9 + 1) = 0.1, above q = 0.05"
+        )
+        assert coarse.why_thin("a", "b", alpha=0.1) is None
+
+    def test_explaining_a_type_against_itself(self) -> None:
+        result = correlate(events_from_counts(a=[1, 2, 0], b=[0, 1, 1]), "1h", 99, seed=1)
+        explained = result.explain("a", "a")
+        assert explained["p"].value is None
+        assert "itself" in (explained["p"].unavailable_reason or "")

@@ -26,7 +26,9 @@ def test_lanl_default_renders_with_its_numbers(lanl: ftmath.CorrelationResult) -
     assert shown["Events"] == "23,739"
     assert shown["Types"] == "7"
     assert shown["Bins"] == f"{lanl.n_bins:,} × 1 h"
-    top = lanl.pairs().iloc[0]
+    pairs = lanl.pairs()
+    top = pairs[pairs["thin"] == ""].iloc[0]  # the strongest pair with data enough to judge
+    assert (top["a"], top["b"]) == ("Hardware", "Undetermined")
     assert shown["Pearson r"] == f"{lanl.r.loc[top['a'], top['b']]:.3f}"
     assert shown["Adjusted p-value"] == f"{lanl.p.loc[top['a'], top['b']]:.3g}"
     assert any("America/Denver" in c.value for c in at.caption)
@@ -101,6 +103,60 @@ def test_choosing_columns_by_hand() -> None:
     assert not at.exception
     assert messages(at, "error") == []
     assert metric_values(at)["Events"] == "4"
+
+
+def test_thin_pairs_get_no_verdict_and_a_warning_says_why(
+    lanl: ftmath.CorrelationResult,
+) -> None:
+    at = open_page(PAGE, timeout=180)
+    warnings = messages(at, "warning")
+    thin = [w for w in warnings if "too little data" in w]
+    assert len(thin) == 1
+    # The strongest r of the example rests on 6 shared hours: named, with the reason.
+    assert "(not given) × Facilities" in thin[0].replace("\\", "")
+    assert "only 6 bins hold both (not given) and Facilities (at least 10 are needed)" in (
+        thin[0].replace("\\", "")
+    )
+    table = at.dataframe[0].value
+    row = table[(table["a"] == "(not given)") & (table["b"] == "Facilities")].iloc[0]
+    assert row["verdict"] == "too thin to judge"
+    assert lanl.pairs().set_index(["a", "b"]).loc[("(not given)", "Facilities"), "significant"]
+    assert any("smallest attainable p-value is 1/(999 + 1) = 0.001" in c.value for c in at.caption)
+
+
+def test_choosing_a_thin_pair_warns_under_its_p_value() -> None:
+    at = open_page(PAGE, timeout=180)
+    at.selectbox(key=key_of(at.selectbox, "correlation.pair_a.")).set_value("(not given)").run()
+    at.selectbox(key=key_of(at.selectbox, "correlation.pair_b.")).set_value("Facilities").run()
+    assert not at.exception
+    warned = [w for w in messages(at, "warning") if "too little data to judge this p-value" in w]
+    assert len(warned) == 1 and "only 6 bins" in warned[0]
+    p_metric = next(m for m in at.metric if m.label == "Adjusted p-value")
+    assert "Too thin to judge" in p_metric.proto.help
+
+
+def test_messages_name_the_inputs_as_labelled() -> None:
+    at = open_page(PAGE, timeout=180)
+    at.number_input(key="correlation.max_lag").set_value(-1).run()
+    assert not at.exception
+    errors = messages(at, "error")
+    assert len(errors) == 1
+    assert "Max lag (bins) must be a whole number of bins >= 0" in errors[0]
+    assert "max_lag" not in errors[0]
+    at.number_input(key="correlation.cascade_least").set_value(0).run()
+    errors = messages(at, "error")
+    assert any(e.startswith("Cascades: At least") for e in errors), errors
+    assert not any("min_distinct" in e for e in errors)
+
+
+def test_metric_values_stay_short_and_reasons_go_to_help() -> None:
+    at = open_page(PAGE, timeout=180)
+    at.selectbox(key="correlation.permutations").set_value(0).run()
+    assert not at.exception
+    p_metric = next(m for m in at.metric if m.label == "Adjusted p-value")
+    assert p_metric.value == "n/a"
+    assert "permutations are off" in p_metric.proto.help
+    assert all(len(m.value) <= 20 for m in at.metric), [m.value for m in at.metric]
 
 
 def key_of(widgets, prefix: str) -> str:  # noqa: ANN001
