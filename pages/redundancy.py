@@ -101,16 +101,6 @@ def repair_text(repair: str) -> str:
     return "no repair" if repair == "none" else f"repaired by {repair}"
 
 
-def headline(label: str, text: str, help: str) -> None:  # noqa: A002
-    """A metric whose value stays short enough to fit: a reason goes into its help."""
-    value, reason = text, ""
-    if text.startswith("n/a — "):
-        value, reason = "n/a", text.removeprefix("n/a — ")
-    elif text.endswith(")") and " (" in text:
-        value, reason = text[:-1].split(" (", 1)
-    st.metric(label, value, help=f"{help}\n\n**{value}**: {reason}." if reason else help)
-
-
 st.title("Redundancy")
 st.markdown(
     "How long until a redundant group fails, and how available is it? Compare the same units "
@@ -370,7 +360,8 @@ explained = explanations(inputs, choice, float(mission))
 top = st.columns(3)
 with top[0]:
     mttf = group.mttf_hours
-    headline(
+    ui.metric(
+        st,
         "MTTF",
         ui.fmt_duration(mttf) if math.isfinite(mttf) else ui.na("beyond 1e308 h"),
         f"{ui.fmt_hours(mttf)} from every unit up to the first outage of the group.",
@@ -383,10 +374,11 @@ with top[1]:
         availability = ui.na(UNDERFLOW)
     else:
         availability = ui.fmt_percent(group.availability, unreliability=group.unavailability)
-    headline("Availability", availability, "Long-run share of time the group is up.")
+    ui.metric(st, "Availability", availability, "Long-run share of time the group is up.")
     ui.explain(explained["availability"], key="redundancy.explain.availability")
 with top[2]:
-    headline(
+    ui.metric(
+        st,
         f"No outage in {float(mission):,.6g} h",
         ui.na(row["mission_note"])
         if row["mission_note"]
@@ -398,19 +390,22 @@ with top[2]:
     ui.explain(explained["reliability"], key="redundancy.explain.reliability")
 low = st.columns(3)
 with low[0]:
-    headline(
+    ui.metric(
+        st,
         "MTTF vs one unit",
         f"{row['mttf_vs_single']:,.3g} ×" if math.isfinite(row["mttf_vs_single"]) else "∞",
         "The group's MTTF over a single unit's, with the same repair.",
     )
 with low[1]:
-    headline(
+    ui.metric(
+        st,
         "Nines",
         nines_text(group.repairable, group.unavailability),
         "−log10 of the long-run unavailability.",
     )
 with low[2]:
-    headline(
+    ui.metric(
+        st,
         "Downtime per year",
         ui.fmt_duration(group.downtime(hours_per_year=year).per_year)
         if group.repairable
