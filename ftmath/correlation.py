@@ -304,6 +304,19 @@ class LagResult:
         return 1.96 / math.sqrt(self.n) if self.n > 0 else math.nan
 
     @property
+    def peak_band(self) -> float:
+        """Approximate 95 % band of the *largest* ``|r|`` over all lags under independence.
+
+        The per-lag `band` is crossed by chance at one lag in twenty, so the largest of many
+        lags crosses it most of the time; Bonferroni over the ``L`` lags gives
+        ``z(1 - 0.025 / L) / sqrt(n)``, which independent white noise stays within in at least
+        95 % of series.
+        """
+        if self.n <= 0 or len(self.lags) == 0:
+            return math.nan
+        return float(stats.norm.isf(0.025 / len(self.lags))) / math.sqrt(self.n)
+
+    @property
     def leader(self) -> str | None:
         """The type that leads, ``""`` when the peak is at lag 0, ``None`` when undefined.
 
@@ -316,9 +329,21 @@ class LagResult:
         return self.a if self.peak_lag > 0 else self.b
 
     def summary(self) -> str:
-        """One sentence: who leads whom by how much, or why that is not defined."""
+        """One sentence: who leads whom by how much, or why that is not defined.
+
+        A peak inside the band of chance for the largest of the lags (``|r| <= peak_band``)
+        claims no lead: the sentence says so instead of naming a leader that independent
+        series would produce as often.
+        """
         if self.peak_lag is None:
             return f"n/a — {self.reason}"
+        if not abs(self.peak_r) > self.peak_band:
+            return (
+                f"No lead beyond chance: the largest r = {self.peak_r:.3f} (lag "
+                f"{self.peak_lag} bin(s)) is inside ±{self.peak_band:.3f}, the band the "
+                f"largest of {len(self.lags)} lags of independent series stays within 95 % of "
+                "the time"
+            )
         if self.peak_lag == 0:
             return f"{self.a} and {self.b} peak together (lag 0), r = {self.peak_r:.3f}"
         lead, follow = (self.a, self.b) if self.peak_lag > 0 else (self.b, self.a)

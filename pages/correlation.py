@@ -500,9 +500,10 @@ with lagplot:
         st.markdown(f"**{md(lag.summary())}**")
         ui.explain(lag.explain()["peak_r"], key="correlation.explain_lag")
         st.caption(
-            f"Dotted: ±1.96/√n = ±{lag.band:.3f}, the band of chance for independent white "
-            "noise; bursty series wander outside it more often, so trust the permutation "
-            "p-value above."
+            f"Dotted: ±1.96/√n = ±{lag.band:.3f}, the band of chance at one lag for "
+            f"independent white noise. The peak is the largest of {len(lag.lags)} lags, so it "
+            f"is judged against ±{lag.peak_band:.3f} (Bonferroni over the lags). Bursty "
+            "series wander outside both more often, so trust the permutation p-value above."
         )
 
 window_label = st.select_slider(

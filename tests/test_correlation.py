@@ -73,6 +73,25 @@ class TestIssueReferenceValues:
         assert "x leads y by 2 bin(s) (2 h)" in lag.summary()
         assert result.lagged("y", "x", max_lag=5).peak_lag == -2
 
+    def test_a_peak_inside_the_band_of_chance_names_no_leader(self) -> None:
+        # Two independent Poisson series of 2,000 bins: the per-lag band is 1.96 / sqrt(2000)
+        # = 0.0438 (Box, Jenkins & Reinsel, Time Series Analysis, 4th ed., sec. 11.1.3); the
+        # largest of 49 lags crosses it most of the time (here r = 0.052 at lag -19), so the
+        # peak is judged against the Bonferroni band z(1 - 0.025/49) / sqrt(2000) = 0.0736.
+        rng = np.random.default_rng(3)
+        a, b = rng.poisson(2.0, 2000), rng.poisson(2.0, 2000)
+        lag = cross_correlation(a, b, max_lag=24, names=("a", "b"))
+        assert lag.band == pytest.approx(1.96 / math.sqrt(2000))
+        assert lag.peak_band == pytest.approx(stats.norm.isf(0.025 / 49) / math.sqrt(2000))
+        assert lag.band < abs(lag.peak_r) <= lag.peak_band
+        assert lag.summary().startswith("No lead beyond chance")
+        assert "leads" not in lag.summary()
+        # The same series with b following a by 3 bins: far outside the band, a leads.
+        follower = np.concatenate([[0, 0, 0], a[:-3]]) + rng.poisson(0.2, 2000)
+        lead = cross_correlation(a, follower, max_lag=24, names=("a", "b"))
+        assert lead.peak_r > lead.peak_band
+        assert "a leads b by 3 bin(s)" in lead.summary()
+
 
 class TestPearsonSpearman:
     def test_spearman_textbook_example(self) -> None:
