@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 
-.PHONY: run test lint bench format clean
+.PHONY: run test lint bench screenshots format clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ test: lint  ## lint, then unit, property, doctest, AppTest and browser tests
 
 bench: $(VENV)/.dev-installed  ## benchmarks against baselines measured in the same run
 	$(PY) -m bench
+
+screenshots: $(VENV)/.dev-installed  ## retake the README's screenshots in Chromium
+	$(PY) docs/take_screenshots.py
 
 format: $(VENV)/.dev-installed
 	$(PY) -m ruff check --fix .
