@@ -573,15 +573,12 @@ with tabs[4]:
     p_cols = st.columns(4)
     with p_cols[0]:
         follow = st.toggle("Per-try timeout = recommended", True, key="timeouts.follow", wrap=True)
-        if fresh or "timeouts.per_try" not in st.session_state:
-            st.session_state["timeouts.per_try"] = float(max(rec.timeout_ms, 0.001))
-        per_try = st.number_input(
-            "Per-try timeout (ms)",
-            min_value=0.001,
-            key="timeouts.per_try",
-            disabled=follow,
-        )
-        per_try = float(max(rec.timeout_ms, 0.001)) if follow else float(per_try)
+        recommended = float(max(rec.timeout_ms, 0.001))
+        # set before the widget exists on every run, so the field shows what the table uses
+        if follow or fresh or "timeouts.per_try" not in st.session_state:
+            st.session_state["timeouts.per_try"] = recommended
+        per_try = st.number_input("Per-try timeout (ms)", key="timeouts.per_try", disabled=follow)
+        per_try = recommended if follow else float(per_try)
         deadline = st.number_input(
             "Overall deadline (ms, 0 = none)",
             min_value=0.0,

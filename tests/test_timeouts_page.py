@@ -98,3 +98,16 @@ def test_prometheus_histogram_upload() -> None:
     values = metric_values(at)
     assert values["Requests counted"] == "144,320"
     assert values["Timeout for p99.9 (bucket top)"].startswith("n/a")  # in the +Inf bucket
+
+
+def test_per_try_field_shows_the_timeout_the_table_uses() -> None:
+    """The disabled per-try field follows the target on every run (it once kept a stale value)."""
+    at = open_page(PAGE)
+    for target in ("p99.5", "p99", "p99.9"):
+        at.select_slider(key="timeouts.target").set_value(target).run()
+        assert not at.exception
+        field = at.number_input(key="timeouts.per_try").value
+        shown = metric_values(at)[f"Recommended timeout ({target})"]
+        assert f"{field:,.0f} ms" == shown
+        policies = table_with(at, "policy")["policy"].tolist()
+        assert f"Timeout {field:g} ms" in policies
