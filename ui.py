@@ -453,3 +453,44 @@ def fmt_ms(value: float) -> str:
     if value >= 100:
         return f"{value:,.0f} ms"
     return f"{value:.3g} ms"
+
+
+LATENCY_UNITS = {
+    "auto": "from the file",
+    "ms": "milliseconds",
+    "s": "seconds",
+    "us": "microseconds",
+    "ns": "nanoseconds",
+}
+"""The latency units a plain CSV can be read in (``ftmath.read_latencies(unit=...)``)."""
+
+LATENCY_NAMES = {
+    "latency_column": "the Latency column",
+    "unit": "the Latency unit",
+}
+"""Names of the reading options in messages, as the widgets of :func:`latency_reading` say."""
+
+
+def latency_reading(key: str) -> tuple[str | None, str | None]:
+    """The "Latency unit" and "Latency column" controls for a plain CSV upload.
+
+    ``key`` is the page's prefix (``timeouts``): the widgets are ``{key}.unit`` and
+    ``{key}.column``. Returns the unit to pass to ``ftmath.read_latencies`` (``None`` for
+    "from the file") and the column name (``None`` when left empty: found by its name).
+    """
+    unit = st.selectbox(
+        "Latency unit",
+        list(LATENCY_UNITS),
+        format_func=lambda u: LATENCY_UNITS[u],
+        key=f"{key}.unit",
+        help="Only needed when a plain CSV's column name does not say it (latency_ms, "
+        "duration_s do). Formats with a fixed unit ignore it.",
+    )
+    column = st.text_input(
+        "Latency column (plain CSV)",
+        key=f"{key}.column",
+        placeholder="found by its name",
+        help="Which column holds the latency, when a plain CSV has several or its name is "
+        "not recognised.",
+    )
+    return (None if unit == "auto" else unit), (column.strip() or None)

@@ -61,6 +61,7 @@ NAMES = {
     "requests": "Requests",
     "rate_per_s": "the rate (requests/s)",
     "seed": "the seed",
+    **ui.LATENCY_NAMES,
 }
 FIELDS = [
     "timeout",
@@ -88,8 +89,8 @@ FIELDS = [
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def parse(digest: str, _data: bytes) -> pd.DataFrame:
-    """Read the upload once per content (keyed by its SHA-256)."""
+def parse(digest: str, _data: bytes, unit: str | None, column: str | None) -> pd.DataFrame:
+    """Read the upload once per content, unit and column choice (keyed by its SHA-256)."""
     kind = ftmath.detect_latency_format(_data)
     if kind.kind == "histogram":
         raise ftmath.InputError(
@@ -97,11 +98,11 @@ def parse(digest: str, _data: bytes) -> pd.DataFrame:
             "replay. Choose 'Lognormal (median, p99)' and enter the p50 and p99 the Timeouts "
             "page reads from it."
         )
-    return ftmath.read_latencies(_data)
+    return ftmath.read_latencies(_data, unit=unit, latency_column=column)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def healthy(digest: str, _frame: pd.DataFrame, endpoint: str) -> dict:
+def healthy(source_key: tuple, _frame: pd.DataFrame, endpoint: str) -> dict:
     chosen = _frame if endpoint == ALL else ftmath.select_requests(_frame, labels=[endpoint])
     ok = chosen["ok"].to_numpy()
     return {
@@ -388,15 +389,21 @@ with dep_col:
             help="The formats of the Timeouts page: JMeter, k6, Gatling, vegeta, hey, or any CSV "
             "with a latency column. Healthy requests are replayed.",
         )
+        with st.container(horizontal=True):
+            unit, column = ui.latency_reading("simulator")
         if source is not None:
             digest = digest_of(source)
-            frame = ui.guarded(parse, digest, source.data, where=source.name)
+            frame = ui.guarded(
+                parse, digest, source.data, unit, column, where=source.name, names=NAMES
+            )
             if frame is not None:
                 labels = [ALL, *sorted(frame["label"].unique())]
                 if st.session_state.get("simulator.endpoint") not in labels:
                     st.session_state["simulator.endpoint"] = ALL
                 endpoint = st.selectbox("Endpoint", labels, key="simulator.endpoint")
-                picked = ui.guarded(healthy, digest, frame, endpoint, where="Endpoint")
+                picked = ui.guarded(
+                    healthy, (digest, unit, column), frame, endpoint, where="Endpoint"
+                )
                 if picked is not None and picked["latencies"].size:
                     latencies = picked["latencies"]
                     share = picked["failed"] / picked["requests"]
@@ -404,7 +411,7 @@ with dep_col:
                         f"In the file, {picked['failed']:,} of {picked['requests']:,} requests "
                         f"failed ({share:.2%})."
                     )
-                    dep_key = ("sample", digest, endpoint)
+                    dep_key = ("sample", digest, unit, column, endpoint)
                 elif picked is not None:
                     st.error(
                         "No healthy request in this selection: the simulator replays the "

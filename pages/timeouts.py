@@ -26,13 +26,6 @@ EXAMPLES = {
 }
 TARGETS = {"p90": 0.9, "p95": 0.95, "p99": 0.99, "p99.5": 0.995, "p99.9": 0.999,
            "p99.99": 0.9999}  # fmt: skip
-UNITS = {
-    "auto": "from the file",
-    "ms": "milliseconds",
-    "s": "seconds",
-    "us": "microseconds",
-    "ns": "nanoseconds",
-}
 BUDGETS = {"none": None, "10 %": 0.1, "20 %": 0.2, "50 %": 0.5}
 # library parameter names -> the words on this page's widgets, for error messages
 NAMES = {
@@ -44,8 +37,7 @@ NAMES = {
     "base_ms": "the back-off base (ms)",
     "cap_ms": "the back-off cap (ms)",
     "hedge_delay_ms": "the hedging delay (Hedge after)",
-    "latency_column": "the latency column (plain CSV)",
-    "unit": "the latency unit",
+    **ui.LATENCY_NAMES,
     "warmup_s": "the warm-up period (s)",
 }
 # in the retry configs the overall timeout is derived: all attempts and back-offs, or the deadline
@@ -289,20 +281,7 @@ with source_col:
         "(wrk2 --latency) or Prometheus histogram buckets. Gzip is fine.",
     )
 with options_col:
-    unit_choice = st.selectbox(
-        "Latency unit",
-        list(UNITS),
-        format_func=lambda u: UNITS[u],
-        key="timeouts.unit",
-        help="Only needed when a plain CSV's column name does not say it (latency_ms, "
-        "duration_s do). Formats with a fixed unit ignore it.",
-    )
-    column_choice = st.text_input(
-        "Latency column (plain CSV)",
-        key="timeouts.column",
-        placeholder="found by its name",
-        help="Which column holds the latency, when a plain CSV has several.",
-    )
+    unit, column_choice = ui.latency_reading("timeouts")
     target_name = st.select_slider(
         "Timeout target: the percentile of healthy requests that must finish in time",
         list(TARGETS),
@@ -325,10 +304,7 @@ if fresh:
     st.session_state["timeouts.digest"] = digest
     st.session_state["timeouts.labels"] = []
     st.session_state["timeouts.warmup"] = 0
-unit = None if unit_choice == "auto" else unit_choice
-parsed = ui.guarded(
-    parse, digest, source.data, unit, column_choice.strip() or None, where=source.name, names=NAMES
-)
+parsed = ui.guarded(parse, digest, source.data, unit, column_choice, where=source.name, names=NAMES)
 if parsed is None:
     st.info(
         "Nothing was read from this file, so there are no results. Upload another file, or "
@@ -445,7 +421,7 @@ with filters[1]:
 
 selected = ui.guarded(
     selection,
-    (digest, unit_choice, column_choice),
+    (digest, unit, column_choice),
     frame,
     tuple(chosen) if chosen else None,
     float(warmup),
@@ -455,7 +431,7 @@ selected = ui.guarded(
 if selected is None:
     st.stop()
 
-key = (digest, tuple(chosen), warmup, unit_choice, column_choice)
+key = (digest, tuple(chosen), warmup, unit, column_choice)
 result = analysis(key, selected, target)
 n_all, n_ok = len(selected), int(result["healthy"])
 counts = st.columns(4)

@@ -123,3 +123,27 @@ def test_chaos_after_the_run_is_explained() -> None:
     at.number_input(key="simulator.requests").set_value(1_000).run()
     assert not at.exception
     assert any("starts after the run ends" in e for e in messages(at, "error"))
+
+
+def test_unit_and_column_choices_read_a_plain_csv() -> None:
+    """The messages ask for a unit or a column: the page has the controls to give them."""
+    at = open_page(PAGE)
+    upload = at.file_uploader(key="simulator.source.upload")
+    rows = "".join(f"{1_700_000_000 + i},{0.05 + i % 7 / 100}\n" for i in range(200))
+    upload.set_value(("seconds.csv", f"timestamp,latency\n{rows}".encode(), "text/csv")).run()
+    assert any("choose the Latency unit" in e for e in messages(at, "error"))
+    at.selectbox(key="simulator.unit").set_value("s").run()
+    assert not at.exception
+    assert not messages(at, "error")
+    assert any("p50 80 ms" in c.value or "80 ms" in c.value for c in at.caption), [
+        c.value for c in at.caption
+    ]
+    sizes = "".join(f"item{i},red,{10 + i % 5}\n" for i in range(200))
+    at.file_uploader(key="simulator.source.upload").set_value(
+        ("wrongcols.csv", f"name,colour,size\n{sizes}".encode(), "text/csv")
+    ).run()
+    assert any("choose it with the Latency column" in e for e in messages(at, "error"))
+    at.text_input(key="simulator.column").set_value("size").run()
+    assert not at.exception
+    assert not messages(at, "error")
+    assert len(metrics(at, "Success (ok)")) == 3
