@@ -47,22 +47,24 @@ NAMES = {
     "budget_window_s": "the budget window (s)",
     "max_hedges": "the hedged copies",
     "hedge_delay_ms": "Hedge after (ms)",
-    "failure_rate": "the failure rate the breaker trips at",
+    "failure_rate": "Trips at failure rate (%) ÷ 100",
     "window": "the sliding window (calls)",
     "minimum_calls": "the minimum calls",
     "open_s": "the time the breaker stays open (s)",
     "half_open_calls": "the half-open probes",
-    "median_ms": "the median (ms)",
-    "p99_ms": "the p99 (ms)",
+    "median_ms": "Median (ms)",
+    "p99_ms": "p99 (ms)",
     "failure": "the failure probability",
-    "extra_ms": "the added latency (ms)",
-    "start_s": "the start (s)",
-    "duration_s": "the duration (s)",
+    "extra_ms": "Added latency (ms)",
+    "start_s": "Starts at (s)",
+    "duration_s": "Lasts (s)",
     "requests": "Requests",
-    "rate_per_s": "the rate (requests/s)",
-    "seed": "the seed",
+    "rate_per_s": "Rate (requests/s)",
+    "seed": "Seed",
     **ui.LATENCY_NAMES,
 }
+CALL_NAMES = {**NAMES, "failure": "Failure probability of a call (%) ÷ 100"}
+MAX_REQUESTS = 200_000  # the page stays interactive: three policies run on every change
 FIELDS = [
     "timeout",
     "attempts",
@@ -192,7 +194,7 @@ def policy_from(values: dict, name: str) -> ftmath.ClientPolicy:
         backoff_cap_ms=values["cap"],
         jitter=values["jitter"],
         deadline_ms=values["deadline"] or None,
-        retry_budget=values["budget"] / 100 if values["budget"] > 0 else None,
+        retry_budget=values["budget"] / 100 if values["budget"] != 0 else None,
         budget_window_s=values["budget_window"],
         breaker=breaker,
         hedge_delay_ms=values["hedge_delay"] if hedges else None,
@@ -222,38 +224,34 @@ def policy_slot(slot: int, presets: dict[str, ftmath.ClientPolicy], basis: tuple
             st.session_state[f"{prefix}.{name}"] = value
     with st.expander("Adjust", icon=":material/tune:"):
         a, b = st.columns(2)
-        a.number_input("Per-try timeout (ms, 0 = none)", 0.0, 3_600_000.0, key=f"{prefix}.timeout")
-        b.number_input(
-            "Overall deadline (ms, 0 = none)", 0.0, 3_600_000.0, key=f"{prefix}.deadline"
-        )
-        a.number_input("Max attempts", 1, 10, key=f"{prefix}.attempts")
+        a.number_input("Per-try timeout (ms, 0 = none)", step=1.0, key=f"{prefix}.timeout")
+        b.number_input("Overall deadline (ms, 0 = none)", step=1.0, key=f"{prefix}.deadline")
+        a.number_input("Max attempts", step=1, key=f"{prefix}.attempts")
         b.selectbox("Jitter", list(ftmath.JITTERS), key=f"{prefix}.jitter")
-        a.number_input("Back-off base (ms)", 0.1, 600_000.0, key=f"{prefix}.base")
-        b.number_input("Back-off cap (ms)", 0.1, 600_000.0, key=f"{prefix}.cap")
+        a.number_input("Back-off base (ms)", step=1.0, key=f"{prefix}.base")
+        b.number_input("Back-off cap (ms)", step=1.0, key=f"{prefix}.cap")
         a.number_input(
             "Retry budget (% of requests, 0 = none)",
-            0.0,
-            1000.0,
+            step=1.0,
             key=f"{prefix}.budget",
             help="Retries at most this share of the requests of a sliding window (Finagle, Envoy).",
         )
-        b.number_input("Budget window (s)", 0.1, 3600.0, key=f"{prefix}.budget_window")
+        b.number_input("Budget window (s)", step=1.0, key=f"{prefix}.budget_window")
         a.number_input(
             "Hedged copies (0 = none)",
-            0,
-            10,
+            step=1,
             key=f"{prefix}.hedges",
             help="Hedging replaces retries (as in gRPC).",
         )
-        b.number_input("Hedge after (ms)", 0.0, 3_600_000.0, key=f"{prefix}.hedge_delay")
+        b.number_input("Hedge after (ms)", step=1.0, key=f"{prefix}.hedge_delay")
         a.toggle("Fallback", key=f"{prefix}.fallback", help="Serve a degraded answer instead.")
         b.toggle("Circuit breaker", key=f"{prefix}.breaker")
         if st.session_state[f"{prefix}.breaker"]:
-            a.number_input("Trips at failure rate (%)", 1.0, 100.0, key=f"{prefix}.rate")
-            b.number_input("Sliding window (calls)", 1, 100_000, key=f"{prefix}.window")
-            a.number_input("Minimum calls", 1, 100_000, key=f"{prefix}.minimum")
-            b.number_input("Open for (s)", 0.001, 3600.0, key=f"{prefix}.open")
-            a.number_input("Half-open probes", 1, 10_000, key=f"{prefix}.probes")
+            a.number_input("Trips at failure rate (%)", step=1.0, key=f"{prefix}.rate")
+            b.number_input("Sliding window (calls)", step=1, key=f"{prefix}.window")
+            a.number_input("Minimum calls", step=1, key=f"{prefix}.minimum")
+            b.number_input("Open for (s)", step=1.0, key=f"{prefix}.open")
+            a.number_input("Half-open probes", step=1, key=f"{prefix}.probes")
             b.toggle(
                 "Adaptive threshold",
                 key=f"{prefix}.adaptive",
@@ -420,14 +418,12 @@ with dep_col:
                     )
     else:
         a, b = st.columns(2)
-        median = a.number_input("Median (ms)", 0.001, 3_600_000.0, 20.0, key="simulator.median")
-        p99 = b.number_input("p99 (ms)", 0.001, 3_600_000.0, 200.0, key="simulator.p99")
+        median = a.number_input("Median (ms)", value=20.0, key="simulator.median")
+        p99 = b.number_input("p99 (ms)", value=200.0, key="simulator.p99")
         dep_key = ("lognormal", median, p99)
     failure_pct = st.number_input(
         "Failure probability of a call (%)",
-        0.0,
-        100.0,
-        1.0,
+        value=1.0,
         step=0.1,
         key="simulator.failure",
         help="Outside the chaos scenario. A failed call returns its error after a latency drawn "
@@ -447,47 +443,51 @@ with chaos_col:
     )
     kind = SCENARIOS[scenario]
     a, b, c = st.columns(3)
-    start = a.number_input(
-        "Starts at (s)", 0.0, 1e7, 100.0, key="simulator.start", disabled=not kind
-    )
-    duration = b.number_input(
-        "Lasts (s)", 0.001, 1e7, 60.0, key="simulator.duration", disabled=not kind
-    )
+    start = a.number_input("Starts at (s)", value=100.0, key="simulator.start", disabled=not kind)
+    duration = b.number_input("Lasts (s)", value=60.0, key="simulator.duration", disabled=not kind)
     extra = c.number_input(
-        "Added latency (ms)", 0.001, 3_600_000.0, 500.0, key="simulator.extra",
+        "Added latency (ms)", value=500.0, key="simulator.extra",
         disabled=kind != "latency",
     )  # fmt: skip
     brownout = c.number_input(
-        "Brown-out failures (%)", 0.0, 100.0, 30.0, key="simulator.brownout",
+        "Brown-out failures (%)", value=30.0, key="simulator.brownout",
         disabled=kind != "brownout",
     )  # fmt: skip
     a.number_input(
-        "Requests", 1_000, 200_000, 60_000, step=10_000, key="simulator.requests",
+        "Requests", value=60_000, step=10_000, key="simulator.requests",
         bind="query-params",
     )  # fmt: skip
-    b.number_input(
-        "Rate (requests/s)", 0.1, 100_000.0, 200.0, key="simulator.rate", bind="query-params"
+    b.number_input("Rate (requests/s)", value=200.0, key="simulator.rate", bind="query-params")
+    c.number_input("Seed", value=0, key="simulator.seed")
+    traffic = ui.guarded(
+        ftmath.check_traffic,
+        st.session_state["simulator.requests"],
+        st.session_state["simulator.rate"],
+        seed=st.session_state["simulator.seed"],
+        max_requests=MAX_REQUESTS,
+        names=NAMES,
     )
-    c.number_input("Seed", 0, 2**31, 0, key="simulator.seed")
-    requests = int(st.session_state["simulator.requests"])
-    rate = float(st.session_state["simulator.rate"])
-    seed = int(st.session_state["simulator.seed"])
-    st.caption(
-        f"The run lasts about {requests / rate:,.0f} s ({requests:,} requests arriving at "
-        f"{rate:g}/s, Poisson). One client instance: one breaker and one budget for all requests."
-    )
+    if traffic is not None:
+        requests, rate, seed = traffic
+        st.caption(
+            f"The run lasts about {requests / rate:,.0f} s ({requests:,} requests arriving at "
+            f"{rate:g}/s, Poisson). One client instance: one breaker and one budget for all "
+            "requests."
+        )
 
 chaos = (
     ui.guarded(
         ftmath.Chaos, kind, start, duration, extra_ms=extra, failure=brownout / 100,
-        where="Scenario", names=NAMES,
+        where="Scenario", names={**NAMES, "failure": "Brown-out failures (%) ÷ 100"},
     )
     if kind
     else None
 )  # fmt: skip
 if mode == SOURCES[0]:
     dependency = (
-        ui.guarded(ftmath.Dependency.empirical, latencies, failure=failure_pct / 100, names=NAMES)
+        ui.guarded(
+            ftmath.Dependency.empirical, latencies, failure=failure_pct / 100, names=CALL_NAMES
+        )
         if latencies is not None
         else None
     )
@@ -498,11 +498,12 @@ else:
         p99,
         failure=failure_pct / 100,
         where="Lognormal",
-        names=NAMES,
+        names=CALL_NAMES,
     )
-if dependency is None or (kind and chaos is None):
+if dependency is None or (kind and chaos is None) or traffic is None:
     st.info(
-        "Pick a dependency above to run the simulation; your policies and scenario are kept.",
+        "Pick a dependency and correct the inputs above to run the simulation; your policies "
+        "and scenario are kept.",
         icon=":material/info:",
     )
     st.stop()

@@ -37,6 +37,8 @@ NAMES = {
     "base_ms": "the back-off base (ms)",
     "cap_ms": "the back-off cap (ms)",
     "hedge_delay_ms": "the hedging delay (Hedge after)",
+    "retries": "Retries",
+    "hedges": "Hedged copies",
     **ui.LATENCY_NAMES,
     "warmup_s": "the warm-up period (s)",
 }
@@ -556,13 +558,12 @@ with tabs[4]:
         per_try = st.number_input("Per-try timeout (ms)", key="timeouts.per_try", disabled=follow)
         per_try = recommended if follow else float(per_try)
         deadline = st.number_input(
-            "Overall deadline (ms, 0 = none)",
-            min_value=0.0,
-            value=0.0,
-            key="timeouts.deadline",
+            "Overall deadline (ms, 0 = none)", value=0.0, key="timeouts.deadline"
         )
     with p_cols[1]:
-        retries = st.number_input("Retries", 0, 5, 2, key="timeouts.retries")
+        retries = st.number_input(
+            "Retries", value=2, key="timeouts.retries", help="From 0 to 100; gRPC allows 4."
+        )
         budget_key = st.selectbox(
             "Retry budget",
             list(BUDGETS),
@@ -573,12 +574,8 @@ with tabs[4]:
         jitter = st.selectbox(
             "Back-off jitter", list(ftmath.JITTERS), index=1, key="timeouts.jitter"
         )
-        base = st.number_input(
-            "Back-off base (ms)", 0.1, 60_000.0, 25.0, key="timeouts.backoff_base"
-        )
-        cap = st.number_input(
-            "Back-off cap (ms)", 0.1, 600_000.0, 250.0, key="timeouts.backoff_cap"
-        )
+        base = st.number_input("Back-off base (ms)", value=25.0, key="timeouts.backoff_base")
+        cap = st.number_input("Back-off cap (ms)", value=250.0, key="timeouts.backoff_cap")
     with p_cols[3]:
         hedge_at = st.selectbox(
             "Hedge after",
@@ -587,13 +584,15 @@ with tabs[4]:
             key="timeouts.hedge_at",
             help="The Tail at Scale: a hedge at p95 costs about 5 % load.",
         )
-        hedges = st.number_input("Hedged copies", 0, 4, 1, key="timeouts.hedges")
+        hedges = st.number_input(
+            "Hedged copies", value=1, key="timeouts.hedges", help="From 0 to 10."
+        )
     # the hedging delay is a percentile of the table above (all of HEDGE_AT are in it)
     hedge_delay = float(result["table"].set_index("p").loc[HEDGE_AT[hedge_at], "value_ms"])
     params = (
         ("timeout_ms", per_try),
         ("retries", int(retries)),
-        ("deadline_ms", float(deadline) if deadline > 0 else None),
+        ("deadline_ms", float(deadline) if deadline != 0 else None),
         ("backoff_base_ms", float(base)),
         ("backoff_cap_ms", float(cap)),
         ("jitter", jitter),
@@ -665,7 +664,7 @@ with tabs[4]:
                 where="Back-off",
                 names=NAMES,
             )
-            if int(retries)
+            if int(retries) > 0
             else None
         )
         if backoff is not None:
@@ -695,7 +694,9 @@ with tabs[5]:
         ),
     ]
     budget = BUDGETS[budget_key]
-    overall = float(deadline) if deadline > 0 else per_try * (int(retries) + 1) + cap * int(retries)
+    overall = (
+        float(deadline) if deadline != 0 else per_try * (int(retries) + 1) + cap * int(retries)
+    )
     document = {
         "source": source.name,
         "format": attrs["format"],
@@ -732,49 +733,56 @@ with tabs[5]:
             "application/json",
             key="timeouts.download.json",
         )
-    envoy = ui.guarded(
-        ftmath.envoy_route_config,
-        timeout_ms=overall,
-        per_try_timeout_ms=per_try,
-        retries=int(retries),
-        backoff_base_ms=base,
-        backoff_cap_ms=cap,
-        retry_budget=budget,
-        comments=comment,
-        where="Envoy",
-        names=OVERALL,
-    )
-    grpc = ui.guarded(
-        ftmath.grpc_service_config,
-        timeout_ms=overall,
-        retries=min(int(retries), 4),
-        backoff_base_ms=base,
-        backoff_cap_ms=cap,
-        retry_budget=budget,
-        where="gRPC",
-        names=OVERALL,
-    )
-    grpc_hedge = ui.guarded(
-        ftmath.grpc_service_config,
-        timeout_ms=per_try,
-        hedge_delay_ms=hedge_delay,
-        hedges=max(1, int(hedges)),
-        where="gRPC hedging",
-        names=NAMES,
-    )
-    r4j = ui.guarded(
-        ftmath.resilience4j_properties,
-        timeout_ms=per_try,
-        retries=int(retries),
-        backoff_base_ms=base,
-        backoff_cap_ms=cap,
-        jitter=jitter,
-        comments=comment,
-        where="Resilience4j",
-        names=NAMES,
-    )
+    envoy = grpc = grpc_hedge = r4j = None
+    if comparison is not None:  # else the message is under Retries & hedging, said once
+        envoy = ui.guarded(
+            ftmath.envoy_route_config,
+            timeout_ms=overall,
+            per_try_timeout_ms=per_try,
+            retries=int(retries),
+            backoff_base_ms=base,
+            backoff_cap_ms=cap,
+            retry_budget=budget,
+            comments=comment,
+            where="Envoy",
+            names=OVERALL,
+        )
+        grpc = ui.guarded(
+            ftmath.grpc_service_config,
+            timeout_ms=overall,
+            retries=min(int(retries), 4),
+            backoff_base_ms=base,
+            backoff_cap_ms=cap,
+            retry_budget=budget,
+            where="gRPC",
+            names=OVERALL,
+        )
+        grpc_hedge = ui.guarded(
+            ftmath.grpc_service_config,
+            timeout_ms=per_try,
+            hedge_delay_ms=hedge_delay,
+            hedges=max(1, int(hedges)),
+            where="gRPC hedging",
+            names=NAMES,
+        )
+        r4j = ui.guarded(
+            ftmath.resilience4j_properties,
+            timeout_ms=per_try,
+            retries=int(retries),
+            backoff_base_ms=base,
+            backoff_cap_ms=cap,
+            jitter=jitter,
+            comments=comment,
+            where="Resilience4j",
+            names=NAMES,
+        )
     with exports[1]:
         st.markdown("**Ready-to-paste configuration**")
+        if comparison is None:
+            st.info(
+                "Correct the policy inputs under Retries & hedging to get configurations.",
+                icon=":material/info:",
+            )
         if envoy:
             ui.download(
                 "Envoy route (YAML)",
@@ -811,7 +819,7 @@ with tabs[5]:
         f"Overall timeout / deadline in the configs: {ui.fmt_ms(overall)} "
         + (
             "(your deadline)"
-            if deadline > 0
+            if deadline != 0
             else "(all attempts at the per-try timeout plus the largest back-offs)"
         )
         + ". Durations are rounded up, never down. gRPC has no per-try timeout and caps "

@@ -147,3 +147,25 @@ def test_unit_and_column_choices_read_a_plain_csv() -> None:
     assert not at.exception
     assert not messages(at, "error")
     assert len(metrics(at, "Success (ok)")) == 3
+
+
+def test_out_of_range_inputs_are_named_on_screen() -> None:
+    """No silent clamping: the field and its range are said, and a correction runs again."""
+    at = open_page(PAGE)
+    cases = [
+        ("simulator.requests", 100_000_000, "Requests must be a whole number from 1 to 200,000"),
+        ("simulator.requests", 0, "Requests must be a whole number from 1 to 200,000"),
+        ("simulator.rate", 0.0, "Rate (requests/s) must be > 0"),
+        ("simulator.rate", -5.0, "Rate (requests/s) must be > 0"),
+        ("simulator.failure", 150.0, "Failure probability of a call (%) ÷ 100 must be a prob"),
+        ("simulator.start", -10.0, "Starts at (s) must be >= 0"),
+    ]
+    for key, bad, text in cases:
+        good = at.number_input(key=key).value
+        at.number_input(key=key).set_value(bad).run()
+        assert not at.exception
+        assert any(text in e for e in messages(at, "error")), (key, messages(at, "error"))
+        assert not metrics(at, "Success (ok)")
+        at.number_input(key=key).set_value(good).run()
+        assert not messages(at, "error")
+        assert len(metrics(at, "Success (ok)")) == 3

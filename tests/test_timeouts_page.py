@@ -111,3 +111,20 @@ def test_per_try_field_shows_the_timeout_the_table_uses() -> None:
         assert f"{field:,.0f} ms" == shown
         policies = table_with(at, "policy")["policy"].tolist()
         assert f"Timeout {field:g} ms" in policies
+
+
+def test_out_of_range_policy_inputs_are_named_on_screen() -> None:
+    """A refused number is said in the field's words, once; the rest of the page keeps working."""
+    at = open_page(PAGE)
+    at.number_input(key="timeouts.retries").set_value(1_000_000).run()
+    assert not at.exception
+    errors = messages(at, "error")
+    assert errors == ["Policy: Retries must be a whole number from 0 to 100, got 1000000"]
+    assert "Recommended timeout (p99.9)" in metric_values(at)
+    assert any("Correct the policy inputs" in i for i in messages(at, "info"))
+    at.number_input(key="timeouts.retries").set_value(2).run()
+    at.number_input(key="timeouts.backoff_base").set_value(-5.0).run()
+    assert any("back-off base (ms) must be > 0" in e for e in messages(at, "error"))
+    at.number_input(key="timeouts.backoff_base").set_value(25.0).run()
+    at.number_input(key="timeouts.deadline").set_value(-1.0).run()
+    assert any("overall deadline (ms) must be > 0" in e for e in messages(at, "error"))
