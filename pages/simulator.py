@@ -410,6 +410,8 @@ with dep_col:
                         f"failed ({share:.2%})."
                     )
                     dep_key = ("sample", digest, unit, column, endpoint)
+                    for note in ftmath.latency_unit_notes(latencies):
+                        st.warning(f"Unit: {note}", icon=":material/straighten:")
                 elif picked is not None:
                     st.error(
                         "No healthy request in this selection: the simulator replays the "

@@ -397,6 +397,9 @@ st.caption(
 )
 for note in attrs.get("notes", []):
     st.caption(f"Note: {note}")
+healthy_ms = frame["latency_ms"].to_numpy()[frame["ok"].to_numpy()]
+for note in ftmath.latency_unit_notes(healthy_ms) if healthy_ms.size else []:
+    st.warning(f"Unit: {note}", icon=":material/straighten:")
 
 filters = st.columns([3, 2])
 with filters[0]:

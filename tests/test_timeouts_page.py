@@ -128,3 +128,13 @@ def test_out_of_range_policy_inputs_are_named_on_screen() -> None:
     at.number_input(key="timeouts.backoff_base").set_value(25.0).run()
     at.number_input(key="timeouts.deadline").set_value(-1.0).run()
     assert any("overall deadline (ms) must be > 0" in e for e in messages(at, "error"))
+
+
+def test_seconds_read_as_milliseconds_are_questioned() -> None:
+    rows = "".join(f"{1_700_000_000 + i},{0.04 + i % 7 / 1000}\n" for i in range(300))
+    at = upload(open_page(PAGE), "seconds.csv", f"timestamp,latency\n{rows}".encode())
+    at.selectbox(key="timeouts.unit").set_value("ms").run()
+    assert not at.exception
+    assert any("are these seconds?" in w for w in messages(at, "warning"))
+    at.selectbox(key="timeouts.unit").set_value("s").run()
+    assert not any("are these" in w for w in messages(at, "warning"))
