@@ -214,6 +214,25 @@ def fmt_percent(value: float, *, unreliability: float | None = None) -> str:
     return f"{value * 100:.{digits}f} %"
 
 
+def fmt_percents(values: list[float], *, unreliabilities: list[float]) -> list[str]:
+    """Shares shown together (a row, a table) with one number of decimals.
+
+    As many decimals as the share nearest 100 % needs to show its nines
+    (:func:`fmt_percent`), so ``99.823 %`` and ``19.900 %``, not ``99.823 %`` and ``19.9 %``;
+    ``100 %`` only for a share that is exactly 1 (its ``unreliabilities`` entry is 0).
+    """
+    needs = [math.floor(-math.log10(q)) + 1 for q in unreliabilities if 0.0 < q < 0.5]
+    digits = max([2, *needs])
+    if digits > 13:
+        return [
+            fmt_percent(v, unreliability=q) for v, q in zip(values, unreliabilities, strict=True)
+        ]
+    return [
+        "100 %" if q <= 0.0 else "0 %" if v == 0.0 else f"{v * 100:.{digits}f} %"
+        for v, q in zip(values, unreliabilities, strict=True)
+    ]
+
+
 def fmt_nines(value: float) -> str:
     """Nines with two decimals; ``inf`` (a structure that cannot fail) and NaN said in words."""
     if value is None or math.isnan(value):

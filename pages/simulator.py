@@ -16,13 +16,10 @@ from ftmath import report
 
 ui.ensure_app_frame()
 
-EXAMPLES = {
-    "EHRbase REST server, JMeter load test (22,005 requests, 49 endpoints)": ui.EXAMPLES
-    / "ehrbase-perftest-2022-07-05.jtl",
-    "Hosted LLM APIs, LLMPerf (2,845 requests, failures, long tail)": ui.EXAMPLES
-    / "llmperf-leaderboard-requests.csv",
-    "Apache JMeter test file (255 requests, 3 failures)": ui.EXAMPLES
-    / "jmeter-apache-testfile.csv",
+EXAMPLES = {  # short names: the selector has half the page's width
+    "EHRbase, JMeter (22,005 requests)": ui.EXAMPLES / "ehrbase-perftest-2022-07-05.jtl",
+    "LLM APIs, LLMPerf (2,845 requests)": ui.EXAMPLES / "llmperf-leaderboard-requests.csv",
+    "Apache JMeter test file (255 requests)": ui.EXAMPLES / "jmeter-apache-testfile.csv",
 }
 ALL = "all endpoints"
 SOURCES = ["Measured latencies", "Lognormal (median, p99)"]
@@ -147,6 +144,16 @@ def digest_of(source: ui.Source) -> str:
 # --- policy widgets -----------------------------------------------------------------------------
 
 
+def short(name: str) -> str:
+    """A policy name short enough for a narrow column: the part before its colon, with any
+    "(adjusted)" or "#2" kept ("AWS-style (adjusted)")."""
+    head, colon, rest = name.partition(":")
+    if not colon:
+        return name
+    tags = [t for t in (" (adjusted)", " #1", " #2", " #3") if t in rest]
+    return head + "".join(tags)
+
+
 def fields_of(policy: ftmath.ClientPolicy) -> dict:
     """Widget values that show a policy."""
     b = policy.breaker or ftmath.BreakerPolicy()
@@ -211,8 +218,10 @@ def policy_slot(slot: int, presets: dict[str, ftmath.ClientPolicy], basis: tuple
         f"Policy {slot + 1}",
         options,
         index=options.index(SLOT_DEFAULTS[slot]),
+        format_func=short,
         key=f"{prefix}.preset",
         bind="query-params",
+        help="The preset's details are under the Adjust button.",
     )
     if choice == OFF:
         return None, None
@@ -385,7 +394,9 @@ with dep_col:
             key="simulator.source",
             examples=EXAMPLES,
             help="The formats of the Timeouts page: JMeter, k6, Gatling, vegeta, hey, or any CSV "
-            "with a latency column. Healthy requests are replayed.",
+            "with a latency column. Healthy requests are replayed. Examples: an EHRbase REST "
+            "server load test (49 endpoints), hosted LLM APIs (failures, long tail), and "
+            "Apache JMeter's test file (3 failures).",
         )
         with st.container(horizontal=True):
             unit, column = ui.latency_reading("simulator")
@@ -554,20 +565,27 @@ if not runs:
 
 st.subheader("Results")
 columns = st.columns(len(runs))
+rows = [result["summary"] for result in runs.values()]
+# every share of the results with one number of decimals, enough for the one nearest 100 %
+shares = ui.fmt_percents(
+    [r[s] for r in rows for s in ("success", "served", "failed")],
+    unreliabilities=[r[q] for r in rows for q in ("not_ok", "failed", "served")],
+)
 for slot, ((name, result), column) in enumerate(zip(runs.items(), columns, strict=True)):
     row, explained = result["summary"], result["explain"]
+    success, served, failed = shares[3 * slot : 3 * slot + 3]
     with column:
-        st.markdown(f"**{report.escape_markdown(name)}**")
-        # shares carry many digits (99.99833 %): each gets the column's full width
-        st.metric("Success (ok)", ui.fmt_percent(row["success"], unreliability=row["not_ok"]))
-        ui.explain(explained["success"], key=f"simulator.explain.{slot}.success")
-        st.metric(
-            "Served (ok + degraded)", ui.fmt_percent(row["served"], unreliability=row["failed"])
+        st.markdown(
+            f"**{report.escape_markdown(short(name))}**", help=name if ":" in name else None
         )
-        ui.explain(explained["served"], key=f"simulator.explain.{slot}.served")
+        # shares carry many digits (99.99833 %): each gets the column's full width
+        st.metric("Success (ok)", success)
+        ui.explain(explained["success"], key=f"simulator.explain.{slot}.success", label="How?")
+        st.metric("Served (ok + degraded)", served)
+        ui.explain(explained["served"], key=f"simulator.explain.{slot}.served", label="How?")
         st.metric(
             "Failed",
-            ui.fmt_percent(row["failed"], unreliability=row["served"]) if row["failed"] else "0 %",
+            failed,
             help=f"0 % means none of the {requests:,} simulated requests failed, not that the "
             "policy cannot fail."
             if not row["failed"]
@@ -576,21 +594,21 @@ for slot, ((name, result), column) in enumerate(zip(runs.items(), columns, stric
         left, right = st.columns(2)
         with left:
             st.metric("Load", f"{row['load']:.3f}×", help="Calls to the dependency per request.")
-            ui.explain(explained["load"], key=f"simulator.explain.{slot}.load", wrap=True)
+            ui.explain(explained["load"], key=f"simulator.explain.{slot}.load", label="How?")
         with right:
             st.metric(
                 "Peak load",
                 f"{row['peak_load']:.2f}×",
                 help=f"Worst time bin, from {row['peak_at_s']:g} s.",
             )
-            ui.explain(explained["peak_load"], key=f"simulator.explain.{slot}.peak", wrap=True)
+            ui.explain(explained["peak_load"], key=f"simulator.explain.{slot}.peak", label="How?")
         p99 = row["p99_ms"]
         st.metric(
             "p99 latency",
             ui.fmt_ms(p99) if math.isfinite(p99) else "∞ (hangs)",
             help="What callers waited, whatever the outcome.",
         )
-        ui.explain(explained["p99"], key=f"simulator.explain.{slot}.p99")
+        ui.explain(explained["p99"], key=f"simulator.explain.{slot}.p99", label="How?")
 
 chart_tabs = st.tabs(
     ["Load over time", "Success over time", "Breaker state", "Comparison", "Export"]
@@ -615,6 +633,11 @@ with chart_tabs[2]:
 table = pd.DataFrame([result["summary"] for result in runs.values()])
 with chart_tabs[3]:
     shown = table.drop(columns=["requests"]).copy()
+    for column, complement in (("success", "not_ok"), ("degraded", None), ("failed", "served")):
+        shown[column] = ui.fmt_percents(
+            shown[column].tolist(),
+            unreliabilities=(shown[complement] if complement else 1.0 - shown[column]).tolist(),
+        )
     for column in ("p50_ms", "p99_ms", "p999_ms"):
         shown[column] = [ui.fmt_ms(v) if math.isfinite(v) else "∞ (hangs)" for v in shown[column]]
     st.dataframe(
@@ -623,10 +646,10 @@ with chart_tabs[3]:
         width="stretch",
         key="simulator.table.comparison",
         column_config={
-            "success": st.column_config.NumberColumn("ok", format="percent"),
+            "success": "ok",
             "not_ok": None,
-            "degraded": st.column_config.NumberColumn("degraded", format="percent"),
-            "failed": st.column_config.NumberColumn("failed", format="percent"),
+            "degraded": "degraded",
+            "failed": "failed",
             "served": None,
             "p50_ms": "p50",
             "p99_ms": "p99",

@@ -169,3 +169,16 @@ def test_out_of_range_inputs_are_named_on_screen() -> None:
         at.number_input(key=key).set_value(good).run()
         assert not messages(at, "error")
         assert len(metrics(at, "Success (ok)")) == 3
+
+
+def test_short_labels_and_one_precision_for_the_shares() -> None:
+    at = open_page(PAGE)
+    assert at.selectbox(key="simulator.p1.preset").format_func(
+        at.selectbox(key="simulator.p1.preset").value
+    ) == ("AWS-style")
+    assert all(len(o) <= 40 for o in at.selectbox(key="simulator.source.example").options)
+    labels = {p.proto.popover.label for p in at.get("popover") if "simulator.explain" in p.key}
+    assert labels == {"How?"}
+    shares = [m.value for m in at.metric if m.label in ("Success (ok)", "Served (ok + degraded)")]
+    decimals = {v.split(".")[1].split(" ")[0].__len__() for v in shares if "." in v}
+    assert len(decimals) == 1, shares
