@@ -214,6 +214,25 @@ def fmt_percent(value: float, *, unreliability: float | None = None) -> str:
     return f"{value * 100:.{digits}f} %"
 
 
+def fmt_percents(values: list[float], *, unreliabilities: list[float]) -> list[str]:
+    """Shares shown together (a row, a table) with one number of decimals.
+
+    As many decimals as the share nearest 100 % needs to show its nines
+    (:func:`fmt_percent`), so ``99.823 %`` and ``19.900 %``, not ``99.823 %`` and ``19.9 %``;
+    ``100 %`` only for a share that is exactly 1 (its ``unreliabilities`` entry is 0).
+    """
+    needs = [math.floor(-math.log10(q)) + 1 for q in unreliabilities if 0.0 < q < 0.5]
+    digits = max([2, *needs])
+    if digits > 13:
+        return [
+            fmt_percent(v, unreliability=q) for v, q in zip(values, unreliabilities, strict=True)
+        ]
+    return [
+        "100 %" if q <= 0.0 else "0 %" if v == 0.0 else f"{v * 100:.{digits}f} %"
+        for v, q in zip(values, unreliabilities, strict=True)
+    ]
+
+
 def fmt_nines(value: float) -> str:
     """Nines with two decimals; ``inf`` (a structure that cannot fail) and NaN said in words."""
     if value is None or math.isnan(value):
@@ -453,3 +472,44 @@ def fmt_ms(value: float) -> str:
     if value >= 100:
         return f"{value:,.0f} ms"
     return f"{value:.3g} ms"
+
+
+LATENCY_UNITS = {
+    "auto": "from the file",
+    "ms": "milliseconds",
+    "s": "seconds",
+    "us": "microseconds",
+    "ns": "nanoseconds",
+}
+"""The latency units a plain CSV can be read in (``ftmath.read_latencies(unit=...)``)."""
+
+LATENCY_NAMES = {
+    "latency_column": "the Latency column",
+    "unit": "the Latency unit",
+}
+"""Names of the reading options in messages, as the widgets of :func:`latency_reading` say."""
+
+
+def latency_reading(key: str) -> tuple[str | None, str | None]:
+    """The "Latency unit" and "Latency column" controls for a plain CSV upload.
+
+    ``key`` is the page's prefix (``timeouts``): the widgets are ``{key}.unit`` and
+    ``{key}.column``. Returns the unit to pass to ``ftmath.read_latencies`` (``None`` for
+    "from the file") and the column name (``None`` when left empty: found by its name).
+    """
+    unit = st.selectbox(
+        "Latency unit",
+        list(LATENCY_UNITS),
+        format_func=lambda u: LATENCY_UNITS[u],
+        key=f"{key}.unit",
+        help="Only needed when a plain CSV's column name does not say it (latency_ms, "
+        "duration_s do). Formats with a fixed unit ignore it.",
+    )
+    column = st.text_input(
+        "Latency column (plain CSV)",
+        key=f"{key}.column",
+        placeholder="found by its name",
+        help="Which column holds the latency, when a plain CSV has several or its name is "
+        "not recognised.",
+    )
+    return (None if unit == "auto" else unit), (column.strip() or None)

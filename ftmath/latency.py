@@ -657,14 +657,14 @@ def _plain_csv(
         else:
             raise InputError(
                 "no latency column found: name it like latency_ms, duration_s, elapsed or "
-                f"response_time (columns found: {', '.join(columns)[:200]}), or choose the "
-                "column"
+                f"response_time (columns found: {', '.join(columns)[:200]}), or choose it "
+                "with `latency_column`"
             )
     file_unit = unit or _unit_from_name(column)
     if file_unit is None:
         raise InputError(
-            f"the unit of column `{column}` is not in its name: choose ms, s, us or ns "
-            "(or name the column like latency_ms or duration_s)"
+            f"the unit of column `{column}` is not in its name: choose `unit` (ms, s, us or "
+            "ns), or name the column like latency_ms or duration_s"
         )
     if unit and _unit_from_name(column) and unit != _unit_from_name(column):
         notes.append(f"unit {unit} chosen although the column name says {_unit_from_name(column)}")

@@ -60,6 +60,7 @@ __all__ = [
     "ClientPolicy",
     "Dependency",
     "SimulationResult",
+    "check_traffic",
     "policy_configs",
     "policy_presets",
     "replay_breaker",
@@ -1467,6 +1468,45 @@ def _behave_vector(
     return x, ok
 
 
+def check_traffic(
+    requests: Any, rate_per_s: Any, *, seed: Any = 0, max_requests: int = _MAX_REQUESTS
+) -> tuple[int, float, int]:
+    """Validate the traffic of a simulation: how many requests, how fast, which seed.
+
+    Parameters
+    ----------
+    requests : int
+        How many requests, a whole number from 1 to ``max_requests``.
+    rate_per_s : float
+        Their arrival rate, > 0 and at most 10,000,000 per second.
+    seed : int, optional
+        Random seed, a whole number >= 0.
+    max_requests : int, optional
+        The most requests accepted (2,000,000, what :func:`simulate` accepts; an interactive
+        page may allow fewer to stay quick).
+
+    Returns
+    -------
+    tuple of (int, float, int)
+        ``requests``, ``rate_per_s`` and ``seed``, cleaned.
+
+    Examples
+    --------
+    >>> check_traffic(60_000, 200)
+    (60000, 200.0, 0)
+    >>> check_traffic(0, 200)
+    Traceback (most recent call last):
+    ...
+    ftmath.errors.InputError: `requests` must be a whole number from 1 to 2,000,000, got 0
+    """
+    most = _whole(max_requests, "max_requests", 1, _MAX_REQUESTS)
+    n = _whole(requests, "requests", 1, most)
+    rate = check_positive(rate_per_s, "rate_per_s")
+    if rate > 1e7:
+        raise InputError(f"`rate_per_s` must be at most 10,000,000, got {rate:g}")
+    return n, rate, _whole(seed, "seed", 0, 2**63 - 1)
+
+
 def simulate(
     policy: ClientPolicy,
     dependency: Dependency,
@@ -1532,11 +1572,7 @@ def simulate(
         raise InputError("`policy` must be a ClientPolicy")
     if not isinstance(dependency, Dependency):
         raise InputError("`dependency` must be a Dependency (Dependency.empirical or .lognormal)")
-    n = _whole(requests, "requests", 1, _MAX_REQUESTS)
-    rate = check_positive(rate_per_s, "rate_per_s")
-    if rate > 1e7:
-        raise InputError(f"`rate_per_s` must be at most 10,000,000, got {rate:g}")
-    seed_value = _whole(seed, "seed", 0, 2**63 - 1)
+    n, rate, seed_value = check_traffic(requests, rate_per_s, seed=seed)
     if method not in ("auto", "vectorised", "event-driven"):
         raise InputError(f"`method` must be 'auto', 'vectorised' or 'event-driven', got {method!r}")
     coupled = policy.breaker is not None or (policy.retry_budget is not None and policy.retries)

@@ -46,6 +46,7 @@ __all__ = [
     "hedged_latency",
     "latency_bins",
     "latency_over_time",
+    "latency_unit_notes",
     "percentile_spectrum",
     "nearest_rank",
     "percentile_name",
@@ -578,6 +579,57 @@ def endpoint_table(
     return table.sort_values("timeout_ms", ascending=False, na_position="last").reset_index(
         drop=True
     )
+
+
+PLAUSIBLE_MEDIAN_MS: tuple[float, float] = (0.1, 600_000.0)
+"""Medians outside 0.1 ms to 10 minutes suggest latencies read in the wrong unit."""
+
+
+def latency_unit_notes(latencies_ms: Any) -> list[str]:
+    """Warnings when the latencies look read in the wrong unit (say seconds taken as ms).
+
+    Parameters
+    ----------
+    latencies_ms : array_like
+        Healthy latencies in ms, as read.
+
+    Returns
+    -------
+    list of str
+        Empty when the median is plausible; otherwise one note that says what the median is
+        and which unit the values are more likely in.
+
+    Notes
+    -----
+    A heuristic on the median, not a proof: a median below 0.1 ms is faster than a network
+    round trip within a data centre (about 0.5 ms), so values like 0.05 are more likely
+    seconds; a median above 10 minutes is far beyond any request timeout, so values like
+    2,000 read as seconds are more likely milliseconds (and 2,000,000 read as ms are more
+    likely microseconds).
+
+    Examples
+    --------
+    >>> latency_unit_notes([0.05, 0.07, 0.04])
+    ['median 0.05 ms is faster than a network round trip: are these seconds? Choose the unit.']
+    >>> latency_unit_notes([12.0, 30.0, 250.0])
+    []
+    """
+    values = _latencies(latencies_ms)
+    median = float(np.median(values))
+    low, high = PLAUSIBLE_MEDIAN_MS
+    if median < low and median > 0:
+        return [
+            f"median {median:.3g} ms is faster than a network round trip: are these seconds? "
+            "Choose the unit."
+        ]
+    if median > high:
+        minutes = median / 60_000
+        return [
+            f"median {median:,.0f} ms ({minutes:,.0f} min) is longer than any request "
+            "timeout: are these milliseconds read as seconds, or microseconds read as "
+            "milliseconds? Choose the unit."
+        ]
+    return []
 
 
 def percentile_spectrum(latencies_ms: Any, *, points: int = 300) -> pd.DataFrame:

@@ -16,13 +16,10 @@ from ftmath import report
 
 ui.ensure_app_frame()
 
-EXAMPLES = {
-    "EHRbase REST server, JMeter load test (22,005 requests, 49 endpoints)": ui.EXAMPLES
-    / "ehrbase-perftest-2022-07-05.jtl",
-    "Hosted LLM APIs, LLMPerf (2,845 requests, failures, long tail)": ui.EXAMPLES
-    / "llmperf-leaderboard-requests.csv",
-    "Apache JMeter test file (255 requests, 3 failures)": ui.EXAMPLES
-    / "jmeter-apache-testfile.csv",
+EXAMPLES = {  # short names: the selector has half the page's width
+    "EHRbase, JMeter (22,005 requests)": ui.EXAMPLES / "ehrbase-perftest-2022-07-05.jtl",
+    "LLM APIs, LLMPerf (2,845 requests)": ui.EXAMPLES / "llmperf-leaderboard-requests.csv",
+    "Apache JMeter test file (255 requests)": ui.EXAMPLES / "jmeter-apache-testfile.csv",
 }
 ALL = "all endpoints"
 SOURCES = ["Measured latencies", "Lognormal (median, p99)"]
@@ -47,21 +44,24 @@ NAMES = {
     "budget_window_s": "the budget window (s)",
     "max_hedges": "the hedged copies",
     "hedge_delay_ms": "Hedge after (ms)",
-    "failure_rate": "the failure rate the breaker trips at",
+    "failure_rate": "Trips at failure rate (%) ÷ 100",
     "window": "the sliding window (calls)",
     "minimum_calls": "the minimum calls",
     "open_s": "the time the breaker stays open (s)",
     "half_open_calls": "the half-open probes",
-    "median_ms": "the median (ms)",
-    "p99_ms": "the p99 (ms)",
+    "median_ms": "Median (ms)",
+    "p99_ms": "p99 (ms)",
     "failure": "the failure probability",
-    "extra_ms": "the added latency (ms)",
-    "start_s": "the start (s)",
-    "duration_s": "the duration (s)",
+    "extra_ms": "Added latency (ms)",
+    "start_s": "Starts at (s)",
+    "duration_s": "Lasts (s)",
     "requests": "Requests",
-    "rate_per_s": "the rate (requests/s)",
-    "seed": "the seed",
+    "rate_per_s": "Rate (requests/s)",
+    "seed": "Seed",
+    **ui.LATENCY_NAMES,
 }
+CALL_NAMES = {**NAMES, "failure": "Failure probability of a call (%) ÷ 100"}
+MAX_REQUESTS = 200_000  # the page stays interactive: three policies run on every change
 FIELDS = [
     "timeout",
     "attempts",
@@ -88,8 +88,8 @@ FIELDS = [
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def parse(digest: str, _data: bytes) -> pd.DataFrame:
-    """Read the upload once per content (keyed by its SHA-256)."""
+def parse(digest: str, _data: bytes, unit: str | None, column: str | None) -> pd.DataFrame:
+    """Read the upload once per content, unit and column choice (keyed by its SHA-256)."""
     kind = ftmath.detect_latency_format(_data)
     if kind.kind == "histogram":
         raise ftmath.InputError(
@@ -97,11 +97,11 @@ def parse(digest: str, _data: bytes) -> pd.DataFrame:
             "replay. Choose 'Lognormal (median, p99)' and enter the p50 and p99 the Timeouts "
             "page reads from it."
         )
-    return ftmath.read_latencies(_data)
+    return ftmath.read_latencies(_data, unit=unit, latency_column=column)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def healthy(digest: str, _frame: pd.DataFrame, endpoint: str) -> dict:
+def healthy(source_key: tuple, _frame: pd.DataFrame, endpoint: str) -> dict:
     chosen = _frame if endpoint == ALL else ftmath.select_requests(_frame, labels=[endpoint])
     ok = chosen["ok"].to_numpy()
     return {
@@ -142,6 +142,16 @@ def digest_of(source: ui.Source) -> str:
 
 
 # --- policy widgets -----------------------------------------------------------------------------
+
+
+def short(name: str) -> str:
+    """A policy name short enough for a narrow column: the part before its colon, with any
+    "(adjusted)" or "#2" kept ("AWS-style (adjusted)")."""
+    head, colon, rest = name.partition(":")
+    if not colon:
+        return name
+    tags = [t for t in (" (adjusted)", " #1", " #2", " #3") if t in rest]
+    return head + "".join(tags)
 
 
 def fields_of(policy: ftmath.ClientPolicy) -> dict:
@@ -191,7 +201,7 @@ def policy_from(values: dict, name: str) -> ftmath.ClientPolicy:
         backoff_cap_ms=values["cap"],
         jitter=values["jitter"],
         deadline_ms=values["deadline"] or None,
-        retry_budget=values["budget"] / 100 if values["budget"] > 0 else None,
+        retry_budget=values["budget"] / 100 if values["budget"] != 0 else None,
         budget_window_s=values["budget_window"],
         breaker=breaker,
         hedge_delay_ms=values["hedge_delay"] if hedges else None,
@@ -208,8 +218,10 @@ def policy_slot(slot: int, presets: dict[str, ftmath.ClientPolicy], basis: tuple
         f"Policy {slot + 1}",
         options,
         index=options.index(SLOT_DEFAULTS[slot]),
+        format_func=short,
         key=f"{prefix}.preset",
         bind="query-params",
+        help="The preset's details are under the Adjust button.",
     )
     if choice == OFF:
         return None, None
@@ -221,38 +233,34 @@ def policy_slot(slot: int, presets: dict[str, ftmath.ClientPolicy], basis: tuple
             st.session_state[f"{prefix}.{name}"] = value
     with st.expander("Adjust", icon=":material/tune:"):
         a, b = st.columns(2)
-        a.number_input("Per-try timeout (ms, 0 = none)", 0.0, 3_600_000.0, key=f"{prefix}.timeout")
-        b.number_input(
-            "Overall deadline (ms, 0 = none)", 0.0, 3_600_000.0, key=f"{prefix}.deadline"
-        )
-        a.number_input("Max attempts", 1, 10, key=f"{prefix}.attempts")
+        a.number_input("Per-try timeout (ms, 0 = none)", step=1.0, key=f"{prefix}.timeout")
+        b.number_input("Overall deadline (ms, 0 = none)", step=1.0, key=f"{prefix}.deadline")
+        a.number_input("Max attempts", step=1, key=f"{prefix}.attempts")
         b.selectbox("Jitter", list(ftmath.JITTERS), key=f"{prefix}.jitter")
-        a.number_input("Back-off base (ms)", 0.1, 600_000.0, key=f"{prefix}.base")
-        b.number_input("Back-off cap (ms)", 0.1, 600_000.0, key=f"{prefix}.cap")
+        a.number_input("Back-off base (ms)", step=1.0, key=f"{prefix}.base")
+        b.number_input("Back-off cap (ms)", step=1.0, key=f"{prefix}.cap")
         a.number_input(
             "Retry budget (% of requests, 0 = none)",
-            0.0,
-            1000.0,
+            step=1.0,
             key=f"{prefix}.budget",
             help="Retries at most this share of the requests of a sliding window (Finagle, Envoy).",
         )
-        b.number_input("Budget window (s)", 0.1, 3600.0, key=f"{prefix}.budget_window")
+        b.number_input("Budget window (s)", step=1.0, key=f"{prefix}.budget_window")
         a.number_input(
             "Hedged copies (0 = none)",
-            0,
-            10,
+            step=1,
             key=f"{prefix}.hedges",
             help="Hedging replaces retries (as in gRPC).",
         )
-        b.number_input("Hedge after (ms)", 0.0, 3_600_000.0, key=f"{prefix}.hedge_delay")
+        b.number_input("Hedge after (ms)", step=1.0, key=f"{prefix}.hedge_delay")
         a.toggle("Fallback", key=f"{prefix}.fallback", help="Serve a degraded answer instead.")
         b.toggle("Circuit breaker", key=f"{prefix}.breaker")
         if st.session_state[f"{prefix}.breaker"]:
-            a.number_input("Trips at failure rate (%)", 1.0, 100.0, key=f"{prefix}.rate")
-            b.number_input("Sliding window (calls)", 1, 100_000, key=f"{prefix}.window")
-            a.number_input("Minimum calls", 1, 100_000, key=f"{prefix}.minimum")
-            b.number_input("Open for (s)", 0.001, 3600.0, key=f"{prefix}.open")
-            a.number_input("Half-open probes", 1, 10_000, key=f"{prefix}.probes")
+            a.number_input("Trips at failure rate (%)", step=1.0, key=f"{prefix}.rate")
+            b.number_input("Sliding window (calls)", step=1, key=f"{prefix}.window")
+            a.number_input("Minimum calls", step=1, key=f"{prefix}.minimum")
+            b.number_input("Open for (s)", step=1.0, key=f"{prefix}.open")
+            a.number_input("Half-open probes", step=1, key=f"{prefix}.probes")
             b.toggle(
                 "Adaptive threshold",
                 key=f"{prefix}.adaptive",
@@ -386,17 +394,25 @@ with dep_col:
             key="simulator.source",
             examples=EXAMPLES,
             help="The formats of the Timeouts page: JMeter, k6, Gatling, vegeta, hey, or any CSV "
-            "with a latency column. Healthy requests are replayed.",
+            "with a latency column. Healthy requests are replayed. Examples: an EHRbase REST "
+            "server load test (49 endpoints), hosted LLM APIs (failures, long tail), and "
+            "Apache JMeter's test file (3 failures).",
         )
+        with st.container(horizontal=True):
+            unit, column = ui.latency_reading("simulator")
         if source is not None:
             digest = digest_of(source)
-            frame = ui.guarded(parse, digest, source.data, where=source.name)
+            frame = ui.guarded(
+                parse, digest, source.data, unit, column, where=source.name, names=NAMES
+            )
             if frame is not None:
                 labels = [ALL, *sorted(frame["label"].unique())]
                 if st.session_state.get("simulator.endpoint") not in labels:
                     st.session_state["simulator.endpoint"] = ALL
                 endpoint = st.selectbox("Endpoint", labels, key="simulator.endpoint")
-                picked = ui.guarded(healthy, digest, frame, endpoint, where="Endpoint")
+                picked = ui.guarded(
+                    healthy, (digest, unit, column), frame, endpoint, where="Endpoint"
+                )
                 if picked is not None and picked["latencies"].size:
                     latencies = picked["latencies"]
                     share = picked["failed"] / picked["requests"]
@@ -404,7 +420,9 @@ with dep_col:
                         f"In the file, {picked['failed']:,} of {picked['requests']:,} requests "
                         f"failed ({share:.2%})."
                     )
-                    dep_key = ("sample", digest, endpoint)
+                    dep_key = ("sample", digest, unit, column, endpoint)
+                    for note in ftmath.latency_unit_notes(latencies):
+                        st.warning(f"Unit: {note}", icon=":material/straighten:")
                 elif picked is not None:
                     st.error(
                         "No healthy request in this selection: the simulator replays the "
@@ -413,14 +431,12 @@ with dep_col:
                     )
     else:
         a, b = st.columns(2)
-        median = a.number_input("Median (ms)", 0.001, 3_600_000.0, 20.0, key="simulator.median")
-        p99 = b.number_input("p99 (ms)", 0.001, 3_600_000.0, 200.0, key="simulator.p99")
+        median = a.number_input("Median (ms)", value=20.0, key="simulator.median")
+        p99 = b.number_input("p99 (ms)", value=200.0, key="simulator.p99")
         dep_key = ("lognormal", median, p99)
     failure_pct = st.number_input(
         "Failure probability of a call (%)",
-        0.0,
-        100.0,
-        1.0,
+        value=1.0,
         step=0.1,
         key="simulator.failure",
         help="Outside the chaos scenario. A failed call returns its error after a latency drawn "
@@ -440,47 +456,51 @@ with chaos_col:
     )
     kind = SCENARIOS[scenario]
     a, b, c = st.columns(3)
-    start = a.number_input(
-        "Starts at (s)", 0.0, 1e7, 100.0, key="simulator.start", disabled=not kind
-    )
-    duration = b.number_input(
-        "Lasts (s)", 0.001, 1e7, 60.0, key="simulator.duration", disabled=not kind
-    )
+    start = a.number_input("Starts at (s)", value=100.0, key="simulator.start", disabled=not kind)
+    duration = b.number_input("Lasts (s)", value=60.0, key="simulator.duration", disabled=not kind)
     extra = c.number_input(
-        "Added latency (ms)", 0.001, 3_600_000.0, 500.0, key="simulator.extra",
+        "Added latency (ms)", value=500.0, key="simulator.extra",
         disabled=kind != "latency",
     )  # fmt: skip
     brownout = c.number_input(
-        "Brown-out failures (%)", 0.0, 100.0, 30.0, key="simulator.brownout",
+        "Brown-out failures (%)", value=30.0, key="simulator.brownout",
         disabled=kind != "brownout",
     )  # fmt: skip
     a.number_input(
-        "Requests", 1_000, 200_000, 60_000, step=10_000, key="simulator.requests",
+        "Requests", value=60_000, step=10_000, key="simulator.requests",
         bind="query-params",
     )  # fmt: skip
-    b.number_input(
-        "Rate (requests/s)", 0.1, 100_000.0, 200.0, key="simulator.rate", bind="query-params"
+    b.number_input("Rate (requests/s)", value=200.0, key="simulator.rate", bind="query-params")
+    c.number_input("Seed", value=0, key="simulator.seed")
+    traffic = ui.guarded(
+        ftmath.check_traffic,
+        st.session_state["simulator.requests"],
+        st.session_state["simulator.rate"],
+        seed=st.session_state["simulator.seed"],
+        max_requests=MAX_REQUESTS,
+        names=NAMES,
     )
-    c.number_input("Seed", 0, 2**31, 0, key="simulator.seed")
-    requests = int(st.session_state["simulator.requests"])
-    rate = float(st.session_state["simulator.rate"])
-    seed = int(st.session_state["simulator.seed"])
-    st.caption(
-        f"The run lasts about {requests / rate:,.0f} s ({requests:,} requests arriving at "
-        f"{rate:g}/s, Poisson). One client instance: one breaker and one budget for all requests."
-    )
+    if traffic is not None:
+        requests, rate, seed = traffic
+        st.caption(
+            f"The run lasts about {requests / rate:,.0f} s ({requests:,} requests arriving at "
+            f"{rate:g}/s, Poisson). One client instance: one breaker and one budget for all "
+            "requests."
+        )
 
 chaos = (
     ui.guarded(
         ftmath.Chaos, kind, start, duration, extra_ms=extra, failure=brownout / 100,
-        where="Scenario", names=NAMES,
+        where="Scenario", names={**NAMES, "failure": "Brown-out failures (%) ÷ 100"},
     )
     if kind
     else None
 )  # fmt: skip
 if mode == SOURCES[0]:
     dependency = (
-        ui.guarded(ftmath.Dependency.empirical, latencies, failure=failure_pct / 100, names=NAMES)
+        ui.guarded(
+            ftmath.Dependency.empirical, latencies, failure=failure_pct / 100, names=CALL_NAMES
+        )
         if latencies is not None
         else None
     )
@@ -491,11 +511,12 @@ else:
         p99,
         failure=failure_pct / 100,
         where="Lognormal",
-        names=NAMES,
+        names=CALL_NAMES,
     )
-if dependency is None or (kind and chaos is None):
+if dependency is None or (kind and chaos is None) or traffic is None:
     st.info(
-        "Pick a dependency above to run the simulation; your policies and scenario are kept.",
+        "Pick a dependency and correct the inputs above to run the simulation; your policies "
+        "and scenario are kept.",
         icon=":material/info:",
     )
     st.stop()
@@ -544,20 +565,27 @@ if not runs:
 
 st.subheader("Results")
 columns = st.columns(len(runs))
+rows = [result["summary"] for result in runs.values()]
+# every share of the results with one number of decimals, enough for the one nearest 100 %
+shares = ui.fmt_percents(
+    [r[s] for r in rows for s in ("success", "served", "failed")],
+    unreliabilities=[r[q] for r in rows for q in ("not_ok", "failed", "served")],
+)
 for slot, ((name, result), column) in enumerate(zip(runs.items(), columns, strict=True)):
     row, explained = result["summary"], result["explain"]
+    success, served, failed = shares[3 * slot : 3 * slot + 3]
     with column:
-        st.markdown(f"**{report.escape_markdown(name)}**")
-        # shares carry many digits (99.99833 %): each gets the column's full width
-        st.metric("Success (ok)", ui.fmt_percent(row["success"], unreliability=row["not_ok"]))
-        ui.explain(explained["success"], key=f"simulator.explain.{slot}.success")
-        st.metric(
-            "Served (ok + degraded)", ui.fmt_percent(row["served"], unreliability=row["failed"])
+        st.markdown(
+            f"**{report.escape_markdown(short(name))}**", help=name if ":" in name else None
         )
-        ui.explain(explained["served"], key=f"simulator.explain.{slot}.served")
+        # shares carry many digits (99.99833 %): each gets the column's full width
+        st.metric("Success (ok)", success)
+        ui.explain(explained["success"], key=f"simulator.explain.{slot}.success", label="How?")
+        st.metric("Served (ok + degraded)", served)
+        ui.explain(explained["served"], key=f"simulator.explain.{slot}.served", label="How?")
         st.metric(
             "Failed",
-            ui.fmt_percent(row["failed"], unreliability=row["served"]) if row["failed"] else "0 %",
+            failed,
             help=f"0 % means none of the {requests:,} simulated requests failed, not that the "
             "policy cannot fail."
             if not row["failed"]
@@ -566,21 +594,21 @@ for slot, ((name, result), column) in enumerate(zip(runs.items(), columns, stric
         left, right = st.columns(2)
         with left:
             st.metric("Load", f"{row['load']:.3f}×", help="Calls to the dependency per request.")
-            ui.explain(explained["load"], key=f"simulator.explain.{slot}.load", wrap=True)
+            ui.explain(explained["load"], key=f"simulator.explain.{slot}.load", label="How?")
         with right:
             st.metric(
                 "Peak load",
                 f"{row['peak_load']:.2f}×",
                 help=f"Worst time bin, from {row['peak_at_s']:g} s.",
             )
-            ui.explain(explained["peak_load"], key=f"simulator.explain.{slot}.peak", wrap=True)
+            ui.explain(explained["peak_load"], key=f"simulator.explain.{slot}.peak", label="How?")
         p99 = row["p99_ms"]
         st.metric(
             "p99 latency",
             ui.fmt_ms(p99) if math.isfinite(p99) else "∞ (hangs)",
             help="What callers waited, whatever the outcome.",
         )
-        ui.explain(explained["p99"], key=f"simulator.explain.{slot}.p99")
+        ui.explain(explained["p99"], key=f"simulator.explain.{slot}.p99", label="How?")
 
 chart_tabs = st.tabs(
     ["Load over time", "Success over time", "Breaker state", "Comparison", "Export"]
@@ -605,6 +633,11 @@ with chart_tabs[2]:
 table = pd.DataFrame([result["summary"] for result in runs.values()])
 with chart_tabs[3]:
     shown = table.drop(columns=["requests"]).copy()
+    for column, complement in (("success", "not_ok"), ("degraded", None), ("failed", "served")):
+        shown[column] = ui.fmt_percents(
+            shown[column].tolist(),
+            unreliabilities=(shown[complement] if complement else 1.0 - shown[column]).tolist(),
+        )
     for column in ("p50_ms", "p99_ms", "p999_ms"):
         shown[column] = [ui.fmt_ms(v) if math.isfinite(v) else "∞ (hangs)" for v in shown[column]]
     st.dataframe(
@@ -613,10 +646,10 @@ with chart_tabs[3]:
         width="stretch",
         key="simulator.table.comparison",
         column_config={
-            "success": st.column_config.NumberColumn("ok", format="percent"),
+            "success": "ok",
             "not_ok": None,
-            "degraded": st.column_config.NumberColumn("degraded", format="percent"),
-            "failed": st.column_config.NumberColumn("failed", format="percent"),
+            "degraded": "degraded",
+            "failed": "failed",
             "served": None,
             "p50_ms": "p50",
             "p99_ms": "p99",

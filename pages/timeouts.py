@@ -26,13 +26,6 @@ EXAMPLES = {
 }
 TARGETS = {"p90": 0.9, "p95": 0.95, "p99": 0.99, "p99.5": 0.995, "p99.9": 0.999,
            "p99.99": 0.9999}  # fmt: skip
-UNITS = {
-    "auto": "from the file",
-    "ms": "milliseconds",
-    "s": "seconds",
-    "us": "microseconds",
-    "ns": "nanoseconds",
-}
 BUDGETS = {"none": None, "10 %": 0.1, "20 %": 0.2, "50 %": 0.5}
 # library parameter names -> the words on this page's widgets, for error messages
 NAMES = {
@@ -44,8 +37,9 @@ NAMES = {
     "base_ms": "the back-off base (ms)",
     "cap_ms": "the back-off cap (ms)",
     "hedge_delay_ms": "the hedging delay (Hedge after)",
-    "latency_column": "the latency column (plain CSV)",
-    "unit": "the latency unit",
+    "retries": "Retries",
+    "hedges": "Hedged copies",
+    **ui.LATENCY_NAMES,
     "warmup_s": "the warm-up period (s)",
 }
 # in the retry configs the overall timeout is derived: all attempts and back-offs, or the deadline
@@ -289,20 +283,7 @@ with source_col:
         "(wrk2 --latency) or Prometheus histogram buckets. Gzip is fine.",
     )
 with options_col:
-    unit_choice = st.selectbox(
-        "Latency unit",
-        list(UNITS),
-        format_func=lambda u: UNITS[u],
-        key="timeouts.unit",
-        help="Only needed when a plain CSV's column name does not say it (latency_ms, "
-        "duration_s do). Formats with a fixed unit ignore it.",
-    )
-    column_choice = st.text_input(
-        "Latency column (plain CSV)",
-        key="timeouts.column",
-        placeholder="found by its name",
-        help="Which column holds the latency, when a plain CSV has several.",
-    )
+    unit, column_choice = ui.latency_reading("timeouts")
     target_name = st.select_slider(
         "Timeout target: the percentile of healthy requests that must finish in time",
         list(TARGETS),
@@ -325,10 +306,7 @@ if fresh:
     st.session_state["timeouts.digest"] = digest
     st.session_state["timeouts.labels"] = []
     st.session_state["timeouts.warmup"] = 0
-unit = None if unit_choice == "auto" else unit_choice
-parsed = ui.guarded(
-    parse, digest, source.data, unit, column_choice.strip() or None, where=source.name, names=NAMES
-)
+parsed = ui.guarded(parse, digest, source.data, unit, column_choice, where=source.name, names=NAMES)
 if parsed is None:
     st.info(
         "Nothing was read from this file, so there are no results. Upload another file, or "
@@ -419,6 +397,9 @@ st.caption(
 )
 for note in attrs.get("notes", []):
     st.caption(f"Note: {note}")
+healthy_ms = frame["latency_ms"].to_numpy()[frame["ok"].to_numpy()]
+for note in ftmath.latency_unit_notes(healthy_ms) if healthy_ms.size else []:
+    st.warning(f"Unit: {note}", icon=":material/straighten:")
 
 filters = st.columns([3, 2])
 with filters[0]:
@@ -445,7 +426,7 @@ with filters[1]:
 
 selected = ui.guarded(
     selection,
-    (digest, unit_choice, column_choice),
+    (digest, unit, column_choice),
     frame,
     tuple(chosen) if chosen else None,
     float(warmup),
@@ -455,7 +436,7 @@ selected = ui.guarded(
 if selected is None:
     st.stop()
 
-key = (digest, tuple(chosen), warmup, unit_choice, column_choice)
+key = (digest, tuple(chosen), warmup, unit, column_choice)
 result = analysis(key, selected, target)
 n_all, n_ok = len(selected), int(result["healthy"])
 counts = st.columns(4)
@@ -573,23 +554,19 @@ with tabs[4]:
     p_cols = st.columns(4)
     with p_cols[0]:
         follow = st.toggle("Per-try timeout = recommended", True, key="timeouts.follow", wrap=True)
-        if fresh or "timeouts.per_try" not in st.session_state:
-            st.session_state["timeouts.per_try"] = float(max(rec.timeout_ms, 0.001))
-        per_try = st.number_input(
-            "Per-try timeout (ms)",
-            min_value=0.001,
-            key="timeouts.per_try",
-            disabled=follow,
-        )
-        per_try = float(max(rec.timeout_ms, 0.001)) if follow else float(per_try)
+        recommended = float(max(rec.timeout_ms, 0.001))
+        # set before the widget exists on every run, so the field shows what the table uses
+        if follow or fresh or "timeouts.per_try" not in st.session_state:
+            st.session_state["timeouts.per_try"] = recommended
+        per_try = st.number_input("Per-try timeout (ms)", key="timeouts.per_try", disabled=follow)
+        per_try = recommended if follow else float(per_try)
         deadline = st.number_input(
-            "Overall deadline (ms, 0 = none)",
-            min_value=0.0,
-            value=0.0,
-            key="timeouts.deadline",
+            "Overall deadline (ms, 0 = none)", value=0.0, key="timeouts.deadline"
         )
     with p_cols[1]:
-        retries = st.number_input("Retries", 0, 5, 2, key="timeouts.retries")
+        retries = st.number_input(
+            "Retries", value=2, key="timeouts.retries", help="From 0 to 100; gRPC allows 4."
+        )
         budget_key = st.selectbox(
             "Retry budget",
             list(BUDGETS),
@@ -600,12 +577,8 @@ with tabs[4]:
         jitter = st.selectbox(
             "Back-off jitter", list(ftmath.JITTERS), index=1, key="timeouts.jitter"
         )
-        base = st.number_input(
-            "Back-off base (ms)", 0.1, 60_000.0, 25.0, key="timeouts.backoff_base"
-        )
-        cap = st.number_input(
-            "Back-off cap (ms)", 0.1, 600_000.0, 250.0, key="timeouts.backoff_cap"
-        )
+        base = st.number_input("Back-off base (ms)", value=25.0, key="timeouts.backoff_base")
+        cap = st.number_input("Back-off cap (ms)", value=250.0, key="timeouts.backoff_cap")
     with p_cols[3]:
         hedge_at = st.selectbox(
             "Hedge after",
@@ -614,13 +587,15 @@ with tabs[4]:
             key="timeouts.hedge_at",
             help="The Tail at Scale: a hedge at p95 costs about 5 % load.",
         )
-        hedges = st.number_input("Hedged copies", 0, 4, 1, key="timeouts.hedges")
+        hedges = st.number_input(
+            "Hedged copies", value=1, key="timeouts.hedges", help="From 0 to 10."
+        )
     # the hedging delay is a percentile of the table above (all of HEDGE_AT are in it)
     hedge_delay = float(result["table"].set_index("p").loc[HEDGE_AT[hedge_at], "value_ms"])
     params = (
         ("timeout_ms", per_try),
         ("retries", int(retries)),
-        ("deadline_ms", float(deadline) if deadline > 0 else None),
+        ("deadline_ms", float(deadline) if deadline != 0 else None),
         ("backoff_base_ms", float(base)),
         ("backoff_cap_ms", float(cap)),
         ("jitter", jitter),
@@ -692,7 +667,7 @@ with tabs[4]:
                 where="Back-off",
                 names=NAMES,
             )
-            if int(retries)
+            if int(retries) > 0
             else None
         )
         if backoff is not None:
@@ -722,7 +697,9 @@ with tabs[5]:
         ),
     ]
     budget = BUDGETS[budget_key]
-    overall = float(deadline) if deadline > 0 else per_try * (int(retries) + 1) + cap * int(retries)
+    overall = (
+        float(deadline) if deadline != 0 else per_try * (int(retries) + 1) + cap * int(retries)
+    )
     document = {
         "source": source.name,
         "format": attrs["format"],
@@ -759,49 +736,56 @@ with tabs[5]:
             "application/json",
             key="timeouts.download.json",
         )
-    envoy = ui.guarded(
-        ftmath.envoy_route_config,
-        timeout_ms=overall,
-        per_try_timeout_ms=per_try,
-        retries=int(retries),
-        backoff_base_ms=base,
-        backoff_cap_ms=cap,
-        retry_budget=budget,
-        comments=comment,
-        where="Envoy",
-        names=OVERALL,
-    )
-    grpc = ui.guarded(
-        ftmath.grpc_service_config,
-        timeout_ms=overall,
-        retries=min(int(retries), 4),
-        backoff_base_ms=base,
-        backoff_cap_ms=cap,
-        retry_budget=budget,
-        where="gRPC",
-        names=OVERALL,
-    )
-    grpc_hedge = ui.guarded(
-        ftmath.grpc_service_config,
-        timeout_ms=per_try,
-        hedge_delay_ms=hedge_delay,
-        hedges=max(1, int(hedges)),
-        where="gRPC hedging",
-        names=NAMES,
-    )
-    r4j = ui.guarded(
-        ftmath.resilience4j_properties,
-        timeout_ms=per_try,
-        retries=int(retries),
-        backoff_base_ms=base,
-        backoff_cap_ms=cap,
-        jitter=jitter,
-        comments=comment,
-        where="Resilience4j",
-        names=NAMES,
-    )
+    envoy = grpc = grpc_hedge = r4j = None
+    if comparison is not None:  # else the message is under Retries & hedging, said once
+        envoy = ui.guarded(
+            ftmath.envoy_route_config,
+            timeout_ms=overall,
+            per_try_timeout_ms=per_try,
+            retries=int(retries),
+            backoff_base_ms=base,
+            backoff_cap_ms=cap,
+            retry_budget=budget,
+            comments=comment,
+            where="Envoy",
+            names=OVERALL,
+        )
+        grpc = ui.guarded(
+            ftmath.grpc_service_config,
+            timeout_ms=overall,
+            retries=min(int(retries), 4),
+            backoff_base_ms=base,
+            backoff_cap_ms=cap,
+            retry_budget=budget,
+            where="gRPC",
+            names=OVERALL,
+        )
+        grpc_hedge = ui.guarded(
+            ftmath.grpc_service_config,
+            timeout_ms=per_try,
+            hedge_delay_ms=hedge_delay,
+            hedges=max(1, int(hedges)),
+            where="gRPC hedging",
+            names=NAMES,
+        )
+        r4j = ui.guarded(
+            ftmath.resilience4j_properties,
+            timeout_ms=per_try,
+            retries=int(retries),
+            backoff_base_ms=base,
+            backoff_cap_ms=cap,
+            jitter=jitter,
+            comments=comment,
+            where="Resilience4j",
+            names=NAMES,
+        )
     with exports[1]:
         st.markdown("**Ready-to-paste configuration**")
+        if comparison is None:
+            st.info(
+                "Correct the policy inputs under Retries & hedging to get configurations.",
+                icon=":material/info:",
+            )
         if envoy:
             ui.download(
                 "Envoy route (YAML)",
@@ -838,7 +822,7 @@ with tabs[5]:
         f"Overall timeout / deadline in the configs: {ui.fmt_ms(overall)} "
         + (
             "(your deadline)"
-            if deadline > 0
+            if deadline != 0
             else "(all attempts at the per-try timeout plus the largest back-offs)"
         )
         + ". Durations are rounded up, never down. gRPC has no per-try timeout and caps "

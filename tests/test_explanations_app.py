@@ -14,7 +14,11 @@ from tests.apptest import open_page
 def test_every_page_explains_its_headline_numbers(path: str) -> None:
     at = open_page(path, timeout=120)
     assert not at.exception, at.exception
-    popovers = [p for p in at.get("popover") if "computed" in p.proto.popover.label]
+    popovers = [
+        p
+        for p in at.get("popover")
+        if "computed" in p.proto.popover.label or p.proto.popover.label == "How?"
+    ]
     assert popovers, f"{path} has no 'How is this computed?' control"
     formulas = [element.value for element in at.get("latex")]
     # Each control holds the formula and the same formula with the actual values.

@@ -663,3 +663,23 @@ class TestBadInput:
             replay_breaker(BreakerPolicy(), [0, 2, 1], [True, True, True])
         with pytest.raises(ftmath.InputError, match="BreakerPolicy"):
             replay_breaker({"window": 10}, [0], [True])  # type: ignore[arg-type]
+
+
+class TestCheckTraffic:
+    def test_cleans_the_values(self) -> None:
+        assert ftmath.check_traffic(1_000.0, 5, seed=3) == (1_000, 5.0, 3)
+
+    @pytest.mark.parametrize(
+        ("requests", "rate", "most", "message"),
+        [
+            (100_000_000, 200, 200_000, "`requests` must be a whole number from 1 to 200,000"),
+            (0, 200, 200_000, "`requests` must be a whole number from 1 to 200,000"),
+            (1e300, 200, 2_000_000, "from 1 to 2,000,000"),
+            (1_000, 0, 200_000, "`rate_per_s` must be > 0"),
+            (1_000, -5, 200_000, "`rate_per_s` must be > 0"),
+            (1_000, 1e300, 200_000, "`rate_per_s` must be at most 10,000,000"),
+        ],
+    )
+    def test_refuses_out_of_range(self, requests, rate, most, message) -> None:  # noqa: ANN001
+        with pytest.raises(ftmath.InputError, match=message):
+            ftmath.check_traffic(requests, rate, max_requests=most)

@@ -123,3 +123,62 @@ def test_chaos_after_the_run_is_explained() -> None:
     at.number_input(key="simulator.requests").set_value(1_000).run()
     assert not at.exception
     assert any("starts after the run ends" in e for e in messages(at, "error"))
+
+
+def test_unit_and_column_choices_read_a_plain_csv() -> None:
+    """The messages ask for a unit or a column: the page has the controls to give them."""
+    at = open_page(PAGE)
+    upload = at.file_uploader(key="simulator.source.upload")
+    rows = "".join(f"{1_700_000_000 + i},{0.05 + i % 7 / 100}\n" for i in range(200))
+    upload.set_value(("seconds.csv", f"timestamp,latency\n{rows}".encode(), "text/csv")).run()
+    assert any("choose the Latency unit" in e for e in messages(at, "error"))
+    at.selectbox(key="simulator.unit").set_value("s").run()
+    assert not at.exception
+    assert not messages(at, "error")
+    assert any("p50 80 ms" in c.value or "80 ms" in c.value for c in at.caption), [
+        c.value for c in at.caption
+    ]
+    sizes = "".join(f"item{i},red,{10 + i % 5}\n" for i in range(200))
+    at.file_uploader(key="simulator.source.upload").set_value(
+        ("wrongcols.csv", f"name,colour,size\n{sizes}".encode(), "text/csv")
+    ).run()
+    assert any("choose it with the Latency column" in e for e in messages(at, "error"))
+    at.text_input(key="simulator.column").set_value("size").run()
+    assert not at.exception
+    assert not messages(at, "error")
+    assert len(metrics(at, "Success (ok)")) == 3
+
+
+def test_out_of_range_inputs_are_named_on_screen() -> None:
+    """No silent clamping: the field and its range are said, and a correction runs again."""
+    at = open_page(PAGE)
+    cases = [
+        ("simulator.requests", 100_000_000, "Requests must be a whole number from 1 to 200,000"),
+        ("simulator.requests", 0, "Requests must be a whole number from 1 to 200,000"),
+        ("simulator.rate", 0.0, "Rate (requests/s) must be > 0"),
+        ("simulator.rate", -5.0, "Rate (requests/s) must be > 0"),
+        ("simulator.failure", 150.0, "Failure probability of a call (%) ÷ 100 must be a prob"),
+        ("simulator.start", -10.0, "Starts at (s) must be >= 0"),
+    ]
+    for key, bad, text in cases:
+        good = at.number_input(key=key).value
+        at.number_input(key=key).set_value(bad).run()
+        assert not at.exception
+        assert any(text in e for e in messages(at, "error")), (key, messages(at, "error"))
+        assert not metrics(at, "Success (ok)")
+        at.number_input(key=key).set_value(good).run()
+        assert not messages(at, "error")
+        assert len(metrics(at, "Success (ok)")) == 3
+
+
+def test_short_labels_and_one_precision_for_the_shares() -> None:
+    at = open_page(PAGE)
+    assert at.selectbox(key="simulator.p1.preset").format_func(
+        at.selectbox(key="simulator.p1.preset").value
+    ) == ("AWS-style")
+    assert all(len(o) <= 40 for o in at.selectbox(key="simulator.source.example").options)
+    labels = {p.proto.popover.label for p in at.get("popover") if "simulator.explain" in p.key}
+    assert labels == {"How?"}
+    shares = [m.value for m in at.metric if m.label in ("Success (ok)", "Served (ok + degraded)")]
+    decimals = {v.split(".")[1].split(" ")[0].__len__() for v in shares if "." in v}
+    assert len(decimals) == 1, shares

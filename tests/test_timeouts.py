@@ -445,3 +445,16 @@ def test_hedging_never_slower(data: list[float], delay: float) -> None:
 def test_public_names() -> None:
     for name in ("read_latencies", "recommend_timeout", "percentile_table", "retry_outcome"):
         assert name in ftmath.__all__
+
+
+class TestLatencyUnitNotes:
+    def test_plausible_latencies_have_no_note(self) -> None:
+        assert ftmath.latency_unit_notes([0.3, 12.0, 45_000.0]) == []
+
+    def test_seconds_read_as_ms(self) -> None:
+        (note,) = ftmath.latency_unit_notes([0.05, 0.07, 0.04])
+        assert note.startswith("median 0.05 ms") and "seconds?" in note
+
+    def test_ms_read_as_seconds(self) -> None:
+        (note,) = ftmath.latency_unit_notes([2_000_000.0, 3_000_000.0, 2_500_000.0])
+        assert "milliseconds read as seconds" in note and "42 min" in note

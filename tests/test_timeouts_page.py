@@ -98,3 +98,43 @@ def test_prometheus_histogram_upload() -> None:
     values = metric_values(at)
     assert values["Requests counted"] == "144,320"
     assert values["Timeout for p99.9 (bucket top)"].startswith("n/a")  # in the +Inf bucket
+
+
+def test_per_try_field_shows_the_timeout_the_table_uses() -> None:
+    """The disabled per-try field follows the target on every run (it once kept a stale value)."""
+    at = open_page(PAGE)
+    for target in ("p99.5", "p99", "p99.9"):
+        at.select_slider(key="timeouts.target").set_value(target).run()
+        assert not at.exception
+        field = at.number_input(key="timeouts.per_try").value
+        shown = metric_values(at)[f"Recommended timeout ({target})"]
+        assert f"{field:,.0f} ms" == shown
+        policies = table_with(at, "policy")["policy"].tolist()
+        assert f"Timeout {field:g} ms" in policies
+
+
+def test_out_of_range_policy_inputs_are_named_on_screen() -> None:
+    """A refused number is said in the field's words, once; the rest of the page keeps working."""
+    at = open_page(PAGE)
+    at.number_input(key="timeouts.retries").set_value(1_000_000).run()
+    assert not at.exception
+    errors = messages(at, "error")
+    assert errors == ["Policy: Retries must be a whole number from 0 to 100, got 1000000"]
+    assert "Recommended timeout (p99.9)" in metric_values(at)
+    assert any("Correct the policy inputs" in i for i in messages(at, "info"))
+    at.number_input(key="timeouts.retries").set_value(2).run()
+    at.number_input(key="timeouts.backoff_base").set_value(-5.0).run()
+    assert any("back-off base (ms) must be > 0" in e for e in messages(at, "error"))
+    at.number_input(key="timeouts.backoff_base").set_value(25.0).run()
+    at.number_input(key="timeouts.deadline").set_value(-1.0).run()
+    assert any("overall deadline (ms) must be > 0" in e for e in messages(at, "error"))
+
+
+def test_seconds_read_as_milliseconds_are_questioned() -> None:
+    rows = "".join(f"{1_700_000_000 + i},{0.04 + i % 7 / 1000}\n" for i in range(300))
+    at = upload(open_page(PAGE), "seconds.csv", f"timestamp,latency\n{rows}".encode())
+    at.selectbox(key="timeouts.unit").set_value("ms").run()
+    assert not at.exception
+    assert any("are these seconds?" in w for w in messages(at, "warning"))
+    at.selectbox(key="timeouts.unit").set_value("s").run()
+    assert not any("are these" in w for w in messages(at, "warning"))
