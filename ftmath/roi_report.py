@@ -677,7 +677,8 @@ def roi_xlsx(analysis: RoiAnalysis) -> bytes:
     Returns
     -------
     bytes
-        The ``.xlsx`` file; numbers are numbers, text cells are neutralised.
+        The ``.xlsx`` file; numbers are numbers, text is stored as text (never a formula),
+        exactly as shown on the page.
     """
     s = analysis.scenario
     summary = _headline(analysis)

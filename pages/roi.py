@@ -696,5 +696,6 @@ for column, (label, kind, mime) in zip(cols, downloads, strict=True):
             ui.download(label, data, f"{stem}.{kind}", mime, key=f"roi.download_{kind}")
 st.caption(
     "The JSON restores this page when imported above. The HTML report opens offline, charts "
-    "included. Spreadsheet cells that start with = + - @ are neutralised."
+    "included. CSV cells that start with = + - @ get a leading apostrophe so a spreadsheet "
+    "does not run them; the workbook stores text as text."
 )
