@@ -13,7 +13,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 import ftmath
-from ftmath import report
+from ftmath import report, roi_report
 from ftmath.roi import BREAK_EVEN_INPUTS, SENSITIVITY_INPUTS
 from ftmath.roi_report import (
     ROI_FORMAT,
@@ -287,6 +287,35 @@ class TestHtml:
         text = "".join(parsed[1].text)
         assert "€1,364,625.89" in text and "388.45%" in text
         assert "Cost of an hour of downtime" in text and "1,286.85" in text
+
+    def test_charts_make_room_for_their_labels(self, analysis: ftmath.RoiAnalysis) -> None:
+        # The reviewer's report cut the tornado's input names ("n)", "x)") and the y-axis
+        # numbers: the margins were 10 px and did not grow to fit the labels.
+        for build in (
+            roi_report.cash_flow_figure,
+            roi_report.tornado_figure,
+            roi_report.npv_distribution_figure,
+        ):
+            figure = build(analysis)
+            assert figure.layout.yaxis.automargin is True, build.__name__
+            assert figure.layout.xaxis.automargin is True, build.__name__
+            assert figure.layout.margin.l >= 60, build.__name__
+
+    def test_charts_do_not_follow_the_process_default_template(
+        self, analysis: ftmath.RoiAnalysis
+    ) -> None:
+        # Importing streamlit makes its own template the default (no automargin, no room);
+        # the report names its template, so it looks the same either way.
+        import plotly.io as pio
+
+        before = pio.templates.default
+        try:
+            pio.templates.default = "plotly_dark"
+            page = roi_html(analysis).decode()
+        finally:
+            pio.templates.default = before
+        assert '"paper_bgcolor":"rgb(17,17,17)"' not in page
+        assert page.count('"automargin":true') >= 6
 
     def test_general_builder_rejects_unknown_blocks(self) -> None:
         with pytest.raises(ftmath.InputError, match=r"`blocks\[0\]`"):
