@@ -2,6 +2,7 @@
 
 import dataclasses
 import json
+import math
 
 import pandas as pd
 import streamlit as st
@@ -95,15 +96,85 @@ def export(text: str, kind: str) -> bytes:
 # --- state ------------------------------------------------------------------------------------
 
 
-def uncertainty_frame(scenario: ftmath.RoiScenario) -> pd.DataFrame:
+# Band of an input no one gave a range for, relative to its value (ticking it is enough).
+DEFAULT_BAND = (0.5, 1.5)
+UNIT = {name: factor for name, factor in NUMBERS.values()}  # input per widget unit
+
+
+def ranges_of(scenario: ftmath.RoiScenario) -> dict[str, dict]:
+    """The uncertainty rows of a scenario, each range as a band relative to its value.
+
+    A band (``low / value``, ``high / value``) follows the value when it is edited, so the
+    Monte Carlo keeps describing the case on the screen; a range the user types in the table
+    stays as typed (``band`` None, ``low`` / ``high`` in the input's units).
+    """
+    rows = {}
+    for name in ftmath.SENSITIVITY_INPUTS:
+        value = float(scenario.inputs[name])
+        low, _, high = scenario.uncertain.get(name, (None, None, None))
+        if low is None or high is None:
+            rows[name] = {"vary": False, "band": DEFAULT_BAND, "low": None, "high": None}
+        elif value != 0:
+            rows[name] = {"vary": name in scenario.uncertain, "band": (low / value, high / value),
+                          "low": None, "high": None}  # fmt: skip
+        else:
+            rows[name] = {"vary": name in scenario.uncertain, "band": None, "low": low,
+                          "high": high}  # fmt: skip
+    return rows
+
+
+def current_range(row: dict, value: float) -> tuple[float | None, float | None]:
+    """Low and high in the input's units: the band around ``value``, or as typed."""
+    if row["band"] is None:
+        return row["low"], row["high"]
+    low, high = sorted((value * row["band"][0], value * row["band"][1]))
+    return low, high
+
+
+def fmt_band(band: tuple[float, float] | None) -> str:
+    return "as typed" if band is None else f"×{band[0]:.3g} to ×{band[1]:.3g} of the value"
+
+
+def uncertainty_frame(ranges: dict[str, dict], inputs: dict[str, float]) -> pd.DataFrame:
+    """The table the user edits, in the units of the page's fields (the discount rate in %)."""
     rows = []
     for name in ftmath.SENSITIVITY_INPUTS:
-        low, _, high = scenario.uncertain.get(name, (None, None, None))
+        row = ranges[name]
+        low, high = current_range(row, inputs[name])
+        unit = UNIT[name]
         rows.append(
-            {"input": ftmath.ROI_INPUTS[name], "vary": name in scenario.uncertain,
-             "low": low, "high": high}
+            {"input": RANGE_LABELS.get(name, ftmath.ROI_INPUTS[name]), "vary": row["vary"],
+             "low": float("nan") if low is None else low / unit,
+             "high": float("nan") if high is None else high / unit,
+             "follows": fmt_band(row["band"])}
         )  # fmt: skip
     return pd.DataFrame(rows, index=list(ftmath.SENSITIVITY_INPUTS))
+
+
+RANGE_LABELS = {"discount_rate": "Discount rate (% a year)"}
+
+
+def folded_edits(
+    ranges: dict[str, dict], shown: pd.DataFrame, edited: pd.DataFrame
+) -> dict[str, dict]:
+    """The ranges with the table's edits: a typed low or high makes that range as typed."""
+
+    def same(a: float, b: float) -> bool:
+        return (pd.isna(a) and pd.isna(b)) or (
+            not pd.isna(a) and not pd.isna(b) and math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+        )
+
+    folded = {}
+    for name, row in ranges.items():
+        was, now = shown.loc[name], edited.loc[name]
+        row = {**row, "vary": bool(now["vary"])}
+        if not (same(was["low"], now["low"]) and same(was["high"], now["high"])):
+            unit = UNIT[name]
+            row["band"] = None
+            row["low"] = None if pd.isna(now["low"]) else float(now["low"]) * unit
+            row["high"] = None if pd.isna(now["high"]) else float(now["high"]) * unit
+        folded[name] = row
+    return folded
 
 
 def apply_scenario(scenario: ftmath.RoiScenario, *, set_year: bool = True) -> None:
@@ -127,7 +198,7 @@ def apply_scenario(scenario: ftmath.RoiScenario, *, set_year: bool = True) -> No
     st.session_state["roi.swing"] = (
         scenario.swing if scenario.swing in SWING_CHOICES else SWING_CHOICES[1]
     )
-    st.session_state[UNCERTAINTY] = uncertainty_frame(scenario)
+    st.session_state[UNCERTAINTY] = ranges_of(scenario)
     st.session_state[VERSION] = st.session_state.get(VERSION, 0) + 1
     year = scenario.inputs.get("hours_per_year", ftmath.HOURS_PER_YEAR)
     if not set_year or year == ui.hours_per_year():
@@ -427,6 +498,10 @@ with st.expander("Not sure what an hour of downtime costs? Build it from its par
         },
     )
 
+inputs = {name: st.session_state[key] * factor for key, (name, factor) in NUMBERS.items()}
+inputs["years"] = int(st.session_state["roi.years"])
+inputs["hours_per_year"] = ui.hours_per_year()
+
 with st.expander("Uncertainty: low / high of the inputs you are unsure of (Monte Carlo)"):
     st.caption(
         "Each ticked input is drawn from a triangular distribution from its low, through its "
@@ -434,18 +509,31 @@ with st.expander("Uncertainty: low / high of the inputs you are unsure of (Monte
         "repair lasts an exponential time with mean MTTR. The seed makes a report "
         "reproducible."
     )
+    ranges = st.session_state[UNCERTAINTY]
+    shown_ranges = uncertainty_frame(ranges, inputs)
     edited = st.data_editor(
-        st.session_state[UNCERTAINTY],
+        shown_ranges,
         key=f"roi.uncertainty_editor.{version}",
         hide_index=True,
         width="stretch",
-        disabled=["input"],
+        disabled=["input", "follows"],
         column_config={
             "input": st.column_config.TextColumn("Input"),
             "vary": st.column_config.CheckboxColumn("Uncertain?"),
             "low": st.column_config.NumberColumn("Low", format="%.4g"),
             "high": st.column_config.NumberColumn("High", format="%.4g"),
+            "follows": st.column_config.TextColumn(
+                "Range",
+                help="A band follows the value when you change it; a range you type "
+                "stays as typed.",
+            ),
         },
+    )
+    st.session_state[UNCERTAINTY] = folded_edits(ranges, shown_ranges, edited)
+    st.caption(
+        "Ranges follow the values above as a band (so a new cost or capex moves its range "
+        "with it) until you type a low or a high; a typed range stays as typed. **Reset to "
+        "the example** brings the bands back."
     )
     settings = st.columns(4)
     settings[0].selectbox(
@@ -481,10 +569,6 @@ with st.expander("Uncertainty: low / high of the inputs you are unsure of (Monte
 
 # --- read the inputs -----------------------------------------------------------------------------
 
-inputs = {name: st.session_state[key] * factor for key, (name, factor) in NUMBERS.items()}
-inputs["years"] = int(st.session_state["roi.years"])
-inputs["hours_per_year"] = ui.hours_per_year()
-
 uncertain: dict[str, tuple[float, float, float]] = {}
 uncertainty_problem = None
 held = []
@@ -494,9 +578,13 @@ for name, row in edited.iterrows():
     if pd.isna(row["low"]) or pd.isna(row["high"]):
         uncertainty_problem = f"give a low and a high for {row['input'].lower()}"
         continue
-    low, likely, high = float(row["low"]), inputs[str(name)], float(row["high"])
+    unit = UNIT[str(name)]
+    low, likely, high = float(row["low"]) * unit, inputs[str(name)], float(row["high"]) * unit
     if low <= high and not low <= likely <= high:
-        held.append(f"{row['input']}: {likely:,.6g} is outside its range {low:,.6g} to {high:,.6g}")
+        held.append(
+            f"{row['input']}: {likely / unit:,.6g} is outside its range {row['low']:,.6g} to "
+            f"{row['high']:,.6g}"
+        )
         continue
     uncertain[str(name)] = (low, likely, high)
 
