@@ -691,16 +691,21 @@ with left:
     )
 with right:
     table = result.table()
+    money = f" ({currency})" if currency else ""
     st.dataframe(
-        table[["year", "cash_flow", "present_value", "cumulative_present_value"]].round(2),
+        # Whole currency units: cents on a multi-year cash flow only widen the columns.
+        table[["year", "cash_flow", "present_value", "cumulative_present_value"]].round(0),
         hide_index=True,
         width="stretch",
+        key="roi.cash_flow_table",
         column_config={
-            "year": st.column_config.NumberColumn("Year"),
-            "cash_flow": st.column_config.NumberColumn("Cash flow", format="localized"),
-            "present_value": st.column_config.NumberColumn("Present value", format="localized"),
+            "year": st.column_config.NumberColumn("Year", width=50),
+            "cash_flow": st.column_config.NumberColumn(f"Cash flow{money}", format="localized"),
+            "present_value": st.column_config.NumberColumn(
+                f"Present value{money}", format="localized"
+            ),
             "cumulative_present_value": st.column_config.NumberColumn(
-                "Cumulative, discounted", format="localized"
+                "Cumulative PV", format="localized", help="Cumulative present value"
             ),
         },
     )

@@ -401,3 +401,17 @@ def test_the_discount_rate_range_is_in_percent() -> None:
     state = at.session_state["roi.uncertainty"]["discount_rate"]
     assert state["low"] == pytest.approx(0.05) and state["high"] == pytest.approx(0.11)
     assert messages(at, "error") == [] and messages(at, "warning") == []
+
+
+def test_the_cash_flow_table_is_in_whole_units(at) -> None:  # type: ignore[no-untyped-def]
+    # "-150,000" next to "587,725.61", and the last column cut off at 1,400 px.
+    frame = next(d for d in at.dataframe if "cash_flow" in d.value.columns)
+    money = frame.value[["cash_flow", "present_value", "cumulative_present_value"]]
+    assert (money == money.round(0)).all().all()
+    assert list(money["cash_flow"]) == [-150_000, 587_726, 587_726, 587_726]
+    config = json.loads(frame.proto.columns)
+    assert config["cash_flow"]["label"] == "Cash flow ($)"
+    assert config["cumulative_present_value"]["label"] == "Cumulative PV"
+    assert all(
+        config[c]["type_config"]["format"] == "localized" for c in money.columns
+    )  # thousands separators, no decimals for whole numbers
