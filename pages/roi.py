@@ -293,11 +293,33 @@ def fmt_input(value: float) -> str:
     return f"{value:,.2f}" if abs(value) >= 1 else f"{value:.3g}"
 
 
+def minus(text: str) -> str:
+    """A formatted figure with the typographic minus, as ``ui.fmt_money`` writes it."""
+    return text.replace("-", "−")
+
+
+def fmt_pct(value: float) -> str:
+    return minus(f"{value:,.4g} %")
+
+
+# ftmath's parameter names in the words of the page's fields.
+LABELS = {name: f"**{RANGE_LABELS.get(name, label)}**" for name, label in ftmath.ROI_INPUTS.items()}
+
+
 def with_labels(message: str) -> str:
     """An ftmath message about the inputs, with the page's labels for their names."""
-    for name, label in ftmath.ROI_INPUTS.items():
-        message = message.replace(f"`{name}`", f"**{label}**")
-    return message
+    return ui.plain_names(message, LABELS)
+
+
+def discount_rate_problem(percent: float) -> str | None:
+    """The discount rate's range in the field's unit (% a year); ftmath speaks fractions."""
+    low, high = (100.0 * r for r in ftmath.DISCOUNT_RATE_RANGE)
+    if math.isfinite(percent) and low <= percent <= high:
+        return None
+    return (
+        f"**Discount rate (% a year)** must be from {fmt_pct(low)} to {fmt_pct(high)} a year, "
+        f"got {fmt_pct(percent)}"
+    )
 
 
 # --- page ---------------------------------------------------------------------------------------
@@ -609,6 +631,10 @@ def attempt(candidate: ftmath.RoiScenario) -> tuple[ftmath.RoiAnalysis | None, s
         return None, with_labels(ui.safe_message(error))
 
 
+rate_problem = discount_rate_problem(float(st.session_state["roi.discount_pct"]))
+if rate_problem:
+    st.error(rate_problem, icon=":material/error:")
+    st.stop()
 analysis, problem = (None, uncertainty_problem) if uncertainty_problem else attempt(scenario)
 if analysis is None and scenario.uncertain:
     scenario = dataclasses.replace(scenario, uncertain={})

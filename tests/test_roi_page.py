@@ -279,7 +279,13 @@ def test_a_break_even_that_does_not_exist_says_why() -> None:
         ("roi.mtbf_now", 0.0, "**MTBF today (h)** must be > 0"),
         ("roi.capex", 1e300, "**Up-front cost (capex)** must be at most 1e+15, got 1e+300"),
         ("roi.years", 0, "**Horizon (years)** must be a whole number from 1 to 100"),
-        ("roi.discount_pct", -80.0, "**Discount rate (per year)** must be a fraction"),
+        # in the field's unit, % a year (it said "a fraction ... (0.08 for 8 %), got -1")
+        (
+            "roi.discount_pct",
+            -100.0,
+            "**Discount rate (% a year)** must be from −50 % to 1,000 % a year, got −100 %",
+        ),
+        ("roi.discount_pct", 1e300, "**Discount rate (% a year)** must be from −50 % to 1,000 %"),
     ],
 )
 def test_an_out_of_range_input_is_explained_not_silently_ignored(
