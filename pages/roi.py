@@ -567,9 +567,10 @@ with st.expander("Uncertainty: low / high of the inputs you are unsure of (Monte
     )
     settings[1].number_input("Seed", step=1, key="roi.seed", bind="query-params")
     settings[2].checkbox(
-        "Random (Poisson) failure counts",
+        "Random failures",
         key="roi.poisson",
-        help="Off: failures at their mean.",
+        help="On: the number of failures each year is drawn (Poisson). Off: failures at "
+        "their mean.",
         bind="query-params",
     )
     settings[3].radio(
@@ -794,7 +795,6 @@ st.text_area(
 )
 text = scenario_json(dataclasses.replace(scenario, notes=st.session_state.get("roi.notes") or ""))
 stem = "roi"
-cols = st.columns(5)
 downloads = [
     ("Cash flows (CSV)", "csv", "text/csv"),
     ("Case (JSON)", "json", "application/json"),
@@ -806,8 +806,11 @@ downloads = [
     ),
     ("Report (HTML)", "html", "text/html"),
 ]
-for column, (label, kind, mime) in zip(cols, downloads, strict=True):
-    with column:
+# One row that wraps, each button as wide as its label: five equal columns cut "Summary
+# (Markdown)" short.
+buttons = st.container(horizontal=True)
+for label, kind, mime in downloads:
+    with buttons:
         # Bytes built for the current inputs (cached), not a callable: a deferred file expires
         # across reruns and a click after other downloads then fetched nothing.
         data = ui.guarded(export, text, kind, where=label)
