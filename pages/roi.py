@@ -286,11 +286,11 @@ def fmt_years(years: float | None) -> str:
 
 
 def fmt_ratio(value: float | None) -> str:
-    return "n/a" if value is None else f"{value * 100:,.1f} %"
+    return "n/a" if value is None else minus(f"{value * 100:,.1f} %")
 
 
 def fmt_input(value: float) -> str:
-    return f"{value:,.2f}" if abs(value) >= 1 else f"{value:.3g}"
+    return minus(f"{value:,.2f}" if abs(value) >= 1 else f"{value:.3g}")
 
 
 def minus(text: str) -> str:
@@ -605,8 +605,10 @@ for name, row in edited.iterrows():
     low, likely, high = float(row["low"]) * unit, inputs[str(name)], float(row["high"]) * unit
     if low <= high and not low <= likely <= high:
         held.append(
-            f"{row['input']}: {likely / unit:,.6g} is outside its range {row['low']:,.6g} to "
-            f"{row['high']:,.6g}"
+            minus(
+                f"{row['input']}: {likely / unit:,.6g} is outside its range {row['low']:,.6g} "
+                f"to {row['high']:,.6g}"
+            )
         )
         continue
     uncertain[str(name)] = (low, likely, high)
@@ -697,6 +699,7 @@ for row, figures, border in ((row1, headline, True), (row2, second_row, False)):
                 st.caption(ui.na(reason))
             ui.explain(explained[key], key=f"roi.explain.{key}")
 
+rate_text = minus(f"{result.inputs['discount_rate']:.2%}")
 st.caption(
     f"{result.failures_per_year_now:.3g} failures and "
     f"{ui.fmt_duration(result.downtime_hours_per_year_now)} of downtime a year today "
@@ -704,7 +707,7 @@ st.caption(
     f"{result.failures_per_year_target:.3g} and "
     f"{ui.fmt_duration(result.downtime_hours_per_year_target)} with the investment "
     f"({ui.fmt_money(result.annual_cost_target, currency)}). Cash flows at the end of each "
-    f"year, capex at year 0, discounted at {result.inputs['discount_rate']:.2%}; ROI is "
+    f"year, capex at year 0, discounted at {rate_text}; ROI is "
     f"undiscounted, on the total cost of ownership {ui.fmt_money(result.tco, currency)}. "
     f"Year of {ui.year_label()}. P(NPV > 0) from {sim.draws:,} draws (seed {sim.seed}), "
     f"standard error {sim.probability_se * 100:.2g} percentage points."
@@ -737,7 +740,8 @@ with right:
         },
     )
     st.caption(
-        f"Present value = cash flow × (1 + {result.inputs['discount_rate']:g})^−year. "
+        f"Present value = cash flow × (1 + {minus(format(result.inputs['discount_rate'], 'g'))})"
+        "^−year. "
         "The exports also hold the discount factors and the undiscounted cumulative."
     )
 
@@ -747,11 +751,17 @@ with left:
     st.plotly_chart(roi_report.tornado_figure(analysis), width="stretch", key="roi.tornado")
 with right:
     st.markdown("**Break-even values** — where the NPV is exactly zero, others as they are")
+
+    def shown(name: str, value: float) -> str:
+        """A value in its field's unit: the discount rate in % a year."""
+        return fmt_pct(value * 100) if name == "discount_rate" else fmt_input(value)
+
     breaks = pd.DataFrame(
         [
-            {"input": b.label, "now": fmt_input(b.base),
-             "break-even": fmt_input(b.value) if b.value is not None else ui.na(b.reason or "")}
-            for b in analysis.break_even.values()
+            {"input": RANGE_LABELS.get(name, b.label), "now": shown(name, b.base),
+             "break-even": shown(name, b.value) if b.value is not None
+             else ui.na(b.reason or "")}
+            for name, b in analysis.break_even.items()
         ]
     )  # fmt: skip
     st.dataframe(

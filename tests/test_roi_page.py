@@ -421,3 +421,18 @@ def test_the_cash_flow_table_is_in_whole_units(at) -> None:  # type: ignore[no-u
     assert all(
         config[c]["type_config"]["format"] == "localized" for c in money.columns
     )  # thousands separators, no decimals for whole numbers
+
+
+def test_one_minus_sign_in_the_figures() -> None:
+    # "−$163,084" next to "-21.4 %" and "-16.5 %": the typographic minus throughout.
+    at = fresh()
+    set_reviewed_values(at)
+    at.number_input(key="roi.discount_pct").set_value(-5.0).run()
+    shown = metric_values(at)
+    assert shown["ROI over 3 years"] == "−21.4 %" and shown["IRR"] == "−16.5 %"
+    assert shown["NPV"].startswith("−$")
+    for label, value in shown.items():
+        assert "-" not in value, (label, value)
+    captions = " ".join(c.value for c in at.caption)
+    assert "discounted at −5.00%" in captions and "(1 + −0.05)^−year" in captions
+    assert not at.exception
