@@ -1,9 +1,11 @@
 """Export builders: tables and documents in, bytes out, safe to open.
 
-Pages hand the bytes to a download button; tests open them. CSV and XLSX cells whose text
-begins with ``=``, ``+``, ``-``, ``@`` (or a tab / carriage return) are neutralised with a
-leading apostrophe so a spreadsheet shows them instead of running them (OWASP, "CSV
-Injection"); numbers are left alone. Names in Markdown and HTML are escaped.
+Pages hand the bytes to a download button; tests open them. CSV cells whose text begins with
+``=``, ``+``, ``-``, ``@`` (or a tab / carriage return) are neutralised with a leading
+apostrophe so a spreadsheet shows them instead of running them (OWASP, "CSV Injection");
+numbers are left alone. XLSX has a cell type for text, so the workbook stores every text cell
+as a string (never a formula) and needs no apostrophe, which Excel would show as part of the
+value. Names in Markdown and HTML are escaped.
 """
 
 from __future__ import annotations
@@ -233,11 +235,13 @@ def _xlsx_value(value: Any) -> Any:
         return value.tz_convert(None).to_pydatetime() if value.tzinfo else value.to_pydatetime()
     if value is pd.NaT or (not isinstance(value, str) and pd.isna(value)):
         return None
-    return neutralise_cell(_XML_ILLEGAL.sub("", str(value)))
+    # Text as it is: the cell is typed as a string below, so "=..." is never a formula, and an
+    # apostrophe (the CSV guard) would show in Excel as part of the value.
+    return _XML_ILLEGAL.sub("", str(value))
 
 
 def xlsx_bytes(sheets: Mapping[str, pd.DataFrame], *, index: bool = False) -> bytes:
-    r"""Tables as an Excel workbook, one sheet each, text cells neutralised.
+    r"""Tables as an Excel workbook, one sheet each, text cells stored as text.
 
     Parameters
     ----------
@@ -251,9 +255,9 @@ def xlsx_bytes(sheets: Mapping[str, pd.DataFrame], *, index: bool = False) -> by
     -------
     bytes
         The ``.xlsx`` file (Office Open XML). Numbers stay numbers (NaN and infinities become
-        empty cells); text is written as text, never as a formula, and text starting with
-        ``= + - @`` gets a leading apostrophe; characters XML cannot hold are dropped. Header
-        rows are bold and frozen.
+        empty cells); text is written as a string cell, exactly as given (no apostrophe), so
+        text starting with ``= + - @`` is shown, never run as a formula; characters XML cannot
+        hold are dropped. Header rows are bold and frozen.
 
     Examples
     --------
@@ -261,7 +265,7 @@ def xlsx_bytes(sheets: Mapping[str, pd.DataFrame], *, index: bool = False) -> by
     >>> data = xlsx_bytes({"Inputs": pd.DataFrame({"name": ["=1+1"], "x": [-2.5]})})
     >>> sheet = openpyxl.load_workbook(io.BytesIO(data))["Inputs"]
     >>> sheet["A2"].value, sheet["A2"].data_type, sheet["B2"].value
-    ("'=1+1", 's', -2.5)
+    ('=1+1', 's', -2.5)
     """
     import io
 

@@ -677,7 +677,8 @@ def roi_xlsx(analysis: RoiAnalysis) -> bytes:
     Returns
     -------
     bytes
-        The ``.xlsx`` file; numbers are numbers, text cells are neutralised.
+        The ``.xlsx`` file; numbers are numbers, text is stored as text (never a formula),
+        exactly as shown on the page.
     """
     s = analysis.scenario
     summary = _headline(analysis)
@@ -707,6 +708,16 @@ def roi_xlsx(analysis: RoiAnalysis) -> bytes:
 # --- charts and the HTML report ------------------------------------------------------------------
 
 _BLUE, _GREEN, _RED, _GREY, _ORANGE = "#1f6feb", "#2da44e", "#cf222e", "#6e7781", "#e16f24"
+# Room for the axis titles; automargin widens it further to fit the tick labels (the input
+# names of the tornado), so nothing is clipped in the static report.
+_MARGIN = dict(l=70, r=20, t=30, b=50)
+
+
+def _fitted(figure: go.Figure) -> go.Figure:
+    """Let both axes widen the margins to fit their tick labels and titles."""
+    figure.update_xaxes(automargin=True)
+    figure.update_yaxes(automargin=True)
+    return figure
 
 
 def cash_flow_figure(analysis: RoiAnalysis) -> go.Figure:
@@ -742,12 +753,12 @@ def cash_flow_figure(analysis: RoiAnalysis) -> go.Figure:
     figure.add_hline(y=0, line_color="black", line_width=1)
     figure.update_layout(
         height=340,
-        margin=dict(l=10, r=10, t=30, b=40),
+        margin=_MARGIN,
         xaxis=dict(title="year (0 = up-front cost)", dtick=1),
         yaxis_title=f"{cur} (end of year)",
         legend=dict(orientation="h", y=1.1),
     )
-    return figure
+    return _fitted(figure)
 
 
 def tornado_figure(analysis: RoiAnalysis) -> go.Figure:
@@ -785,11 +796,11 @@ def tornado_figure(analysis: RoiAnalysis) -> go.Figure:
     figure.update_layout(
         barmode="overlay",
         height=max(260, 34 * len(table) + 90),
-        margin=dict(l=10, r=10, t=30, b=40),
+        margin=_MARGIN,
         xaxis_title=f"NPV ({cur}); the line is today's estimate",
         legend=dict(orientation="h", y=1.08),
     )
-    return figure
+    return _fitted(figure)
 
 
 def npv_distribution_figure(analysis: RoiAnalysis) -> go.Figure:
@@ -824,13 +835,13 @@ def npv_distribution_figure(analysis: RoiAnalysis) -> go.Figure:
     figure.add_vline(x=0, line_color="black", line_width=1)
     figure.update_layout(
         height=320,
-        margin=dict(l=10, r=10, t=30, b=40),
+        margin=_MARGIN,
         xaxis_title=f"NPV ({cur})",
         yaxis=dict(title="share of draws", tickformat=".0%"),
         bargap=0,
         showlegend=False,
     )
-    return figure
+    return _fitted(figure)
 
 
 def _explanation_facts(e: Explanation) -> dict[str, str]:
@@ -868,6 +879,12 @@ def roi_html(analysis: RoiAnalysis) -> bytes:
         )
     }
     tables = _shown_tables(analysis)
+
+    def chart(figure: go.Figure) -> go.Figure:
+        # A named template: the report looks the same whichever default the process has
+        # (importing streamlit makes its own template the default).
+        return figure.update_layout(template="plotly_white")
+
     blocks: list[tuple[str, Any]] = []
     if s.notes:
         blocks.append(("paragraph", s.notes))
@@ -876,10 +893,10 @@ def roi_html(analysis: RoiAnalysis) -> bytes:
         ("heading", "Headline"),
         ("facts", facts),
         ("heading", "Cash flows"),
-        ("figure", cash_flow_figure(analysis)),
+        ("figure", chart(cash_flow_figure(analysis))),
         ("table", tables["cash_flows"]),
         ("heading", f"Sensitivity: each input ±{s.swing:.0%}"),
-        ("figure", tornado_figure(analysis)),
+        ("figure", chart(tornado_figure(analysis))),
         ("table", tables["sensitivity"]),
         ("heading", "Break-even values"),
         ("table", tables["break_even"]),
@@ -887,7 +904,7 @@ def roi_html(analysis: RoiAnalysis) -> bytes:
         ("paragraph", f"P(NPV > 0) = {sim.probability_positive:.1%}; NPV P10 "
                       f"{_money(sim.p10, cur)}, P50 {_money(sim.p50, cur)}, "
                       f"P90 {_money(sim.p90, cur)}. {_settings_text(analysis)}"),
-        ("figure", npv_distribution_figure(analysis)),
+        ("figure", chart(npv_distribution_figure(analysis))),
         ("heading", "Inputs"),
         ("table", tables["inputs"]),
         ("heading", "How the numbers are computed"),

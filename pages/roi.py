@@ -2,6 +2,7 @@
 
 import dataclasses
 import json
+import math
 
 import pandas as pd
 import streamlit as st
@@ -95,15 +96,85 @@ def export(text: str, kind: str) -> bytes:
 # --- state ------------------------------------------------------------------------------------
 
 
-def uncertainty_frame(scenario: ftmath.RoiScenario) -> pd.DataFrame:
+# Band of an input no one gave a range for, relative to its value (ticking it is enough).
+DEFAULT_BAND = (0.5, 1.5)
+UNIT = {name: factor for name, factor in NUMBERS.values()}  # input per widget unit
+
+
+def ranges_of(scenario: ftmath.RoiScenario) -> dict[str, dict]:
+    """The uncertainty rows of a scenario, each range as a band relative to its value.
+
+    A band (``low / value``, ``high / value``) follows the value when it is edited, so the
+    Monte Carlo keeps describing the case on the screen; a range the user types in the table
+    stays as typed (``band`` None, ``low`` / ``high`` in the input's units).
+    """
+    rows = {}
+    for name in ftmath.SENSITIVITY_INPUTS:
+        value = float(scenario.inputs[name])
+        low, _, high = scenario.uncertain.get(name, (None, None, None))
+        if low is None or high is None:
+            rows[name] = {"vary": False, "band": DEFAULT_BAND, "low": None, "high": None}
+        elif value != 0:
+            rows[name] = {"vary": name in scenario.uncertain, "band": (low / value, high / value),
+                          "low": None, "high": None}  # fmt: skip
+        else:
+            rows[name] = {"vary": name in scenario.uncertain, "band": None, "low": low,
+                          "high": high}  # fmt: skip
+    return rows
+
+
+def current_range(row: dict, value: float) -> tuple[float | None, float | None]:
+    """Low and high in the input's units: the band around ``value``, or as typed."""
+    if row["band"] is None:
+        return row["low"], row["high"]
+    low, high = sorted((value * row["band"][0], value * row["band"][1]))
+    return low, high
+
+
+def fmt_band(band: tuple[float, float] | None) -> str:
+    return "as typed" if band is None else f"×{band[0]:.3g} to ×{band[1]:.3g} of the value"
+
+
+def uncertainty_frame(ranges: dict[str, dict], inputs: dict[str, float]) -> pd.DataFrame:
+    """The table the user edits, in the units of the page's fields (the discount rate in %)."""
     rows = []
     for name in ftmath.SENSITIVITY_INPUTS:
-        low, _, high = scenario.uncertain.get(name, (None, None, None))
+        row = ranges[name]
+        low, high = current_range(row, inputs[name])
+        unit = UNIT[name]
         rows.append(
-            {"input": ftmath.ROI_INPUTS[name], "vary": name in scenario.uncertain,
-             "low": low, "high": high}
+            {"input": RANGE_LABELS.get(name, ftmath.ROI_INPUTS[name]), "vary": row["vary"],
+             "low": float("nan") if low is None else low / unit,
+             "high": float("nan") if high is None else high / unit,
+             "follows": fmt_band(row["band"])}
         )  # fmt: skip
     return pd.DataFrame(rows, index=list(ftmath.SENSITIVITY_INPUTS))
+
+
+RANGE_LABELS = {"discount_rate": "Discount rate (% a year)"}
+
+
+def folded_edits(
+    ranges: dict[str, dict], shown: pd.DataFrame, edited: pd.DataFrame
+) -> dict[str, dict]:
+    """The ranges with the table's edits: a typed low or high makes that range as typed."""
+
+    def same(a: float, b: float) -> bool:
+        return (pd.isna(a) and pd.isna(b)) or (
+            not pd.isna(a) and not pd.isna(b) and math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+        )
+
+    folded = {}
+    for name, row in ranges.items():
+        was, now = shown.loc[name], edited.loc[name]
+        row = {**row, "vary": bool(now["vary"])}
+        if not (same(was["low"], now["low"]) and same(was["high"], now["high"])):
+            unit = UNIT[name]
+            row["band"] = None
+            row["low"] = None if pd.isna(now["low"]) else float(now["low"]) * unit
+            row["high"] = None if pd.isna(now["high"]) else float(now["high"]) * unit
+        folded[name] = row
+    return folded
 
 
 def apply_scenario(scenario: ftmath.RoiScenario, *, set_year: bool = True) -> None:
@@ -127,7 +198,7 @@ def apply_scenario(scenario: ftmath.RoiScenario, *, set_year: bool = True) -> No
     st.session_state["roi.swing"] = (
         scenario.swing if scenario.swing in SWING_CHOICES else SWING_CHOICES[1]
     )
-    st.session_state[UNCERTAINTY] = uncertainty_frame(scenario)
+    st.session_state[UNCERTAINTY] = ranges_of(scenario)
     st.session_state[VERSION] = st.session_state.get(VERSION, 0) + 1
     year = scenario.inputs.get("hours_per_year", ftmath.HOURS_PER_YEAR)
     if not set_year or year == ui.hours_per_year():
@@ -215,18 +286,40 @@ def fmt_years(years: float | None) -> str:
 
 
 def fmt_ratio(value: float | None) -> str:
-    return "n/a" if value is None else f"{value * 100:,.1f} %"
+    return "n/a" if value is None else minus(f"{value * 100:,.1f} %")
 
 
 def fmt_input(value: float) -> str:
-    return f"{value:,.2f}" if abs(value) >= 1 else f"{value:.3g}"
+    return minus(f"{value:,.2f}" if abs(value) >= 1 else f"{value:.3g}")
+
+
+def minus(text: str) -> str:
+    """A formatted figure with the typographic minus, as ``ui.fmt_money`` writes it."""
+    return text.replace("-", "−")
+
+
+def fmt_pct(value: float) -> str:
+    return minus(f"{value:,.4g} %")
+
+
+# ftmath's parameter names in the words of the page's fields.
+LABELS = {name: f"**{RANGE_LABELS.get(name, label)}**" for name, label in ftmath.ROI_INPUTS.items()}
 
 
 def with_labels(message: str) -> str:
     """An ftmath message about the inputs, with the page's labels for their names."""
-    for name, label in ftmath.ROI_INPUTS.items():
-        message = message.replace(f"`{name}`", f"**{label}**")
-    return message
+    return ui.plain_names(message, LABELS)
+
+
+def discount_rate_problem(percent: float) -> str | None:
+    """The discount rate's range in the field's unit (% a year); ftmath speaks fractions."""
+    low, high = (100.0 * r for r in ftmath.DISCOUNT_RATE_RANGE)
+    if math.isfinite(percent) and low <= percent <= high:
+        return None
+    return (
+        f"**Discount rate (% a year)** must be from {fmt_pct(low)} to {fmt_pct(high)} a year, "
+        f"got {fmt_pct(percent)}"
+    )
 
 
 # --- page ---------------------------------------------------------------------------------------
@@ -427,6 +520,10 @@ with st.expander("Not sure what an hour of downtime costs? Build it from its par
         },
     )
 
+inputs = {name: st.session_state[key] * factor for key, (name, factor) in NUMBERS.items()}
+inputs["years"] = int(st.session_state["roi.years"])
+inputs["hours_per_year"] = ui.hours_per_year()
+
 with st.expander("Uncertainty: low / high of the inputs you are unsure of (Monte Carlo)"):
     st.caption(
         "Each ticked input is drawn from a triangular distribution from its low, through its "
@@ -434,18 +531,31 @@ with st.expander("Uncertainty: low / high of the inputs you are unsure of (Monte
         "repair lasts an exponential time with mean MTTR. The seed makes a report "
         "reproducible."
     )
+    ranges = st.session_state[UNCERTAINTY]
+    shown_ranges = uncertainty_frame(ranges, inputs)
     edited = st.data_editor(
-        st.session_state[UNCERTAINTY],
+        shown_ranges,
         key=f"roi.uncertainty_editor.{version}",
         hide_index=True,
         width="stretch",
-        disabled=["input"],
+        disabled=["input", "follows"],
         column_config={
             "input": st.column_config.TextColumn("Input"),
             "vary": st.column_config.CheckboxColumn("Uncertain?"),
             "low": st.column_config.NumberColumn("Low", format="%.4g"),
             "high": st.column_config.NumberColumn("High", format="%.4g"),
+            "follows": st.column_config.TextColumn(
+                "Range",
+                help="A band follows the value when you change it; a range you type "
+                "stays as typed.",
+            ),
         },
+    )
+    st.session_state[UNCERTAINTY] = folded_edits(ranges, shown_ranges, edited)
+    st.caption(
+        "Ranges follow the values above as a band (so a new cost or capex moves its range "
+        "with it) until you type a low or a high; a typed range stays as typed. **Reset to "
+        "the example** brings the bands back."
     )
     settings = st.columns(4)
     settings[0].selectbox(
@@ -457,9 +567,10 @@ with st.expander("Uncertainty: low / high of the inputs you are unsure of (Monte
     )
     settings[1].number_input("Seed", step=1, key="roi.seed", bind="query-params")
     settings[2].checkbox(
-        "Random (Poisson) failure counts",
+        "Random failures",
         key="roi.poisson",
-        help="Off: failures at their mean.",
+        help="On: the number of failures each year is drawn (Poisson). Off: failures at "
+        "their mean.",
         bind="query-params",
     )
     settings[3].radio(
@@ -481,10 +592,6 @@ with st.expander("Uncertainty: low / high of the inputs you are unsure of (Monte
 
 # --- read the inputs -----------------------------------------------------------------------------
 
-inputs = {name: st.session_state[key] * factor for key, (name, factor) in NUMBERS.items()}
-inputs["years"] = int(st.session_state["roi.years"])
-inputs["hours_per_year"] = ui.hours_per_year()
-
 uncertain: dict[str, tuple[float, float, float]] = {}
 uncertainty_problem = None
 held = []
@@ -494,9 +601,15 @@ for name, row in edited.iterrows():
     if pd.isna(row["low"]) or pd.isna(row["high"]):
         uncertainty_problem = f"give a low and a high for {row['input'].lower()}"
         continue
-    low, likely, high = float(row["low"]), inputs[str(name)], float(row["high"])
+    unit = UNIT[str(name)]
+    low, likely, high = float(row["low"]) * unit, inputs[str(name)], float(row["high"]) * unit
     if low <= high and not low <= likely <= high:
-        held.append(f"{row['input']}: {likely:,.6g} is outside its range {low:,.6g} to {high:,.6g}")
+        held.append(
+            minus(
+                f"{row['input']}: {likely / unit:,.6g} is outside its range {row['low']:,.6g} "
+                f"to {row['high']:,.6g}"
+            )
+        )
         continue
     uncertain[str(name)] = (low, likely, high)
 
@@ -521,6 +634,10 @@ def attempt(candidate: ftmath.RoiScenario) -> tuple[ftmath.RoiAnalysis | None, s
         return None, with_labels(ui.safe_message(error))
 
 
+rate_problem = discount_rate_problem(float(st.session_state["roi.discount_pct"]))
+if rate_problem:
+    st.error(rate_problem, icon=":material/error:")
+    st.stop()
 analysis, problem = (None, uncertainty_problem) if uncertainty_problem else attempt(scenario)
 if analysis is None and scenario.uncertain:
     scenario = dataclasses.replace(scenario, uncertain={})
@@ -582,6 +699,7 @@ for row, figures, border in ((row1, headline, True), (row2, second_row, False)):
                 st.caption(ui.na(reason))
             ui.explain(explained[key], key=f"roi.explain.{key}")
 
+rate_text = minus(f"{result.inputs['discount_rate']:.2%}")
 st.caption(
     f"{result.failures_per_year_now:.3g} failures and "
     f"{ui.fmt_duration(result.downtime_hours_per_year_now)} of downtime a year today "
@@ -589,7 +707,7 @@ st.caption(
     f"{result.failures_per_year_target:.3g} and "
     f"{ui.fmt_duration(result.downtime_hours_per_year_target)} with the investment "
     f"({ui.fmt_money(result.annual_cost_target, currency)}). Cash flows at the end of each "
-    f"year, capex at year 0, discounted at {result.inputs['discount_rate']:.2%}; ROI is "
+    f"year, capex at year 0, discounted at {rate_text}; ROI is "
     f"undiscounted, on the total cost of ownership {ui.fmt_money(result.tco, currency)}. "
     f"Year of {ui.year_label()}. P(NPV > 0) from {sim.draws:,} draws (seed {sim.seed}), "
     f"standard error {sim.probability_se * 100:.2g} percentage points."
@@ -603,21 +721,27 @@ with left:
     )
 with right:
     table = result.table()
+    money = f" ({currency})" if currency else ""
     st.dataframe(
-        table[["year", "cash_flow", "present_value", "cumulative_present_value"]].round(2),
+        # Whole currency units: cents on a multi-year cash flow only widen the columns.
+        table[["year", "cash_flow", "present_value", "cumulative_present_value"]].round(0),
         hide_index=True,
         width="stretch",
+        key="roi.cash_flow_table",
         column_config={
-            "year": st.column_config.NumberColumn("Year"),
-            "cash_flow": st.column_config.NumberColumn("Cash flow", format="localized"),
-            "present_value": st.column_config.NumberColumn("Present value", format="localized"),
+            "year": st.column_config.NumberColumn("Year", width=50),
+            "cash_flow": st.column_config.NumberColumn(f"Cash flow{money}", format="localized"),
+            "present_value": st.column_config.NumberColumn(
+                f"Present value{money}", format="localized"
+            ),
             "cumulative_present_value": st.column_config.NumberColumn(
-                "Cumulative, discounted", format="localized"
+                "Cumulative PV", format="localized", help="Cumulative present value"
             ),
         },
     )
     st.caption(
-        f"Present value = cash flow × (1 + {result.inputs['discount_rate']:g})^−year. "
+        f"Present value = cash flow × (1 + {minus(format(result.inputs['discount_rate'], 'g'))})"
+        "^−year. "
         "The exports also hold the discount factors and the undiscounted cumulative."
     )
 
@@ -627,11 +751,17 @@ with left:
     st.plotly_chart(roi_report.tornado_figure(analysis), width="stretch", key="roi.tornado")
 with right:
     st.markdown("**Break-even values** — where the NPV is exactly zero, others as they are")
+
+    def shown(name: str, value: float) -> str:
+        """A value in its field's unit: the discount rate in % a year."""
+        return fmt_pct(value * 100) if name == "discount_rate" else fmt_input(value)
+
     breaks = pd.DataFrame(
         [
-            {"input": b.label, "now": fmt_input(b.base),
-             "break-even": fmt_input(b.value) if b.value is not None else ui.na(b.reason or "")}
-            for b in analysis.break_even.values()
+            {"input": RANGE_LABELS.get(name, b.label), "now": shown(name, b.base),
+             "break-even": shown(name, b.value) if b.value is not None
+             else ui.na(b.reason or "")}
+            for name, b in analysis.break_even.items()
         ]
     )  # fmt: skip
     st.dataframe(
@@ -675,7 +805,6 @@ st.text_area(
 )
 text = scenario_json(dataclasses.replace(scenario, notes=st.session_state.get("roi.notes") or ""))
 stem = "roi"
-cols = st.columns(5)
 downloads = [
     ("Cash flows (CSV)", "csv", "text/csv"),
     ("Case (JSON)", "json", "application/json"),
@@ -687,8 +816,11 @@ downloads = [
     ),
     ("Report (HTML)", "html", "text/html"),
 ]
-for column, (label, kind, mime) in zip(cols, downloads, strict=True):
-    with column:
+# One row that wraps, each button as wide as its label: five equal columns cut "Summary
+# (Markdown)" short.
+buttons = st.container(horizontal=True)
+for label, kind, mime in downloads:
+    with buttons:
         # Bytes built for the current inputs (cached), not a callable: a deferred file expires
         # across reruns and a click after other downloads then fetched nothing.
         data = ui.guarded(export, text, kind, where=label)
@@ -696,5 +828,6 @@ for column, (label, kind, mime) in zip(cols, downloads, strict=True):
             ui.download(label, data, f"{stem}.{kind}", mime, key=f"roi.download_{kind}")
 st.caption(
     "The JSON restores this page when imported above. The HTML report opens offline, charts "
-    "included. Spreadsheet cells that start with = + - @ are neutralised."
+    "included. CSV cells that start with = + - @ get a leading apostrophe so a spreadsheet "
+    "does not run them; the workbook stores text as text."
 )

@@ -81,9 +81,8 @@ def test_a_worse_target_warns_and_says_why_there_is_no_payback() -> None:
     warnings = messages(at, "warning")
     assert any("shorter than today's" in w for w in warnings)
     assert any("savings are negative" in w for w in warnings)
-    # the value left the uncertainty range given for it: held fixed, and said so
-    assert any("MTBF with the investment (h): 200 is outside its range 600 to 3,000" in w
-               for w in warnings)  # fmt: skip
+    # the example's range is a band around the value: it follows to 200 (no range to leave)
+    assert not any("outside its range" in w for w in warnings)
     shown = metric_values(at)
     # "n/a" in the metric (a long reason was cut off there); the reason underneath it
     assert shown["Payback"] == "n/a" and shown["IRR"] == "n/a"
@@ -124,7 +123,7 @@ def test_bad_uncertainty_keeps_the_rest_of_the_page() -> None:
 def test_a_missing_high_is_named() -> None:
     at = fresh()
     at.session_state["roi.uncertainty_editor.0"] = {
-        "edited_rows": {7: {"vary": True}},  # opex: ticked, with no low or high
+        "edited_rows": {7: {"vary": True, "high": None}},  # opex: ticked, its high cleared
         "added_rows": [],
         "deleted_rows": [],
     }
@@ -204,7 +203,8 @@ def test_figures_from_another_page() -> None:
     assert at.number_input(key="roi.mtbf_target").value == pytest.approx(2 * 0.99995 / 0.00005)
     assert at.number_input(key="roi.mttr_target").value == 2.0
     assert not at.exception and messages(at, "error") == []
-    assert any("MTBF today (h): 180.5 is outside its range" in w for w in messages(at, "warning"))
+    # the example's ranges are bands around the values: they follow the measured figures
+    assert not any("outside its range" in w for w in messages(at, "warning"))
 
 
 def test_the_downtime_cost_builder() -> None:
@@ -279,7 +279,13 @@ def test_a_break_even_that_does_not_exist_says_why() -> None:
         ("roi.mtbf_now", 0.0, "**MTBF today (h)** must be > 0"),
         ("roi.capex", 1e300, "**Up-front cost (capex)** must be at most 1e+15, got 1e+300"),
         ("roi.years", 0, "**Horizon (years)** must be a whole number from 1 to 100"),
-        ("roi.discount_pct", -80.0, "**Discount rate (per year)** must be a fraction"),
+        # in the field's unit, % a year (it said "a fraction ... (0.08 for 8 %), got -1")
+        (
+            "roi.discount_pct",
+            -100.0,
+            "**Discount rate (% a year)** must be from −50 % to 1,000 % a year, got −100 %",
+        ),
+        ("roi.discount_pct", 1e300, "**Discount rate (% a year)** must be from −50 % to 1,000 %"),
     ],
 )
 def test_an_out_of_range_input_is_explained_not_silently_ignored(
@@ -302,3 +308,131 @@ def test_one_year_is_singular() -> None:
     at = fresh()
     at.number_input(key="roi.years").set_value(1).run()
     assert "ROI over 1 year" in metric_values(at)
+
+
+# The example's ranges as bands around its values (low / value, high / value).
+EXAMPLE_BANDS = {
+    "cost_per_hour": (0.1, 2.0),
+    "mtbf_hours_now": (0.6, 3.0),
+    "mtbf_hours_target": (0.3, 1.5),
+    "mttr_hours_target": (0.5, 2.0),
+    "capex": (0.8, 400_000 / 150_000),
+}
+REVIEWED = {**WORKED, "cost_per_hour": 2_500.0, "capex": 400_000.0, "opex_per_year": 60_000.0}
+
+
+def simulated(at, inputs: dict, bands: dict) -> ftmath.RoiSimulation:  # type: ignore[no-untyped-def]
+    return ftmath.simulate_roi(
+        {**inputs, "hours_per_year": 8760.0},
+        uncertain={k: (inputs[k] * lo, inputs[k], inputs[k] * hi) for k, (lo, hi) in bands.items()},
+        draws=at.session_state["roi.draws"],
+        seed=at.session_state["roi.seed"],
+    )
+
+
+def set_reviewed_values(at) -> None:  # type: ignore[no-untyped-def]
+    at.number_input(key="roi.cost_per_hour").set_value(2_500.0).run()
+    at.number_input(key="roi.capex").set_value(400_000.0).run()
+    at.number_input(key="roi.opex").set_value(60_000.0).run()
+
+
+def test_the_ranges_follow_the_values() -> None:
+    # The reviewer's case: NPV -163,084 but P(NPV > 0) 61.2 % and a median of +145,894,
+    # because the ranges stayed at 1,000-20,000 an hour and 120,000-400,000 of capex.
+    at = fresh()
+    set_reviewed_values(at)
+    assert not at.exception and messages(at, "error") == []
+    expected = simulated(at, REVIEWED, EXAMPLE_BANDS)
+    shown = metric_values(at)
+    assert shown["NPV"] == "−$163,084"
+    assert shown["P(NPV > 0)"] == f"{expected.probability_positive * 100:.1f} %"
+    assert shown["P50 (median)"] == ui.fmt_money(expected.p50)
+    assert expected.p50 < 0  # the same side of zero as the NPV
+    table = at.session_state["roi.uncertainty"]
+    assert table["cost_per_hour"]["band"] == pytest.approx((0.1, 2.0))
+
+
+def test_symmetric_ranges_keep_the_median_on_the_side_of_the_npv() -> None:
+    at = fresh()
+    bands = {"cost_per_hour": (0.5, 1.5), "capex": (0.5, 1.5), "mtbf_hours_now": (0.8, 1.2)}
+    scenario = ftmath.RoiScenario(
+        WORKED, uncertain={k: (WORKED[k] * lo, WORKED[k], WORKED[k] * hi)
+                           for k, (lo, hi) in bands.items()}, draws=20_000
+    )  # fmt: skip
+    data = roi_report.roi_json(ftmath.analyse_roi(scenario))
+    at.file_uploader(key="roi.import").set_value(("sym.json", data, "application/json")).run()
+    for inputs in (REVIEWED, {**WORKED, "capex": 400_000.0}):
+        at.number_input(key="roi.cost_per_hour").set_value(inputs["cost_per_hour"]).run()
+        at.number_input(key="roi.capex").set_value(inputs["capex"]).run()
+        at.number_input(key="roi.opex").set_value(inputs["opex_per_year"]).run()
+        npv = ftmath.roi(**inputs).npv
+        expected = simulated(at, inputs, bands)
+        assert metric_values(at)["P50 (median)"] == ui.fmt_money(expected.p50)
+        assert (expected.p50 > 0) == (npv > 0), (inputs, npv, expected.p50)
+    assert not at.exception and messages(at, "warning") == []
+
+
+def test_a_typed_range_stays_and_a_value_outside_it_is_said() -> None:
+    at = fresh()
+    # the cost of an hour: typed 5,000 to 15,000 (row 0); the capex's band keeps following
+    at.session_state["roi.uncertainty_editor.0"] = {
+        "edited_rows": {0: {"low": 5_000.0, "high": 15_000.0}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    assert messages(at, "warning") == []
+    at.number_input(key="roi.cost_per_hour").set_value(2_500.0).run()
+    at.number_input(key="roi.capex").set_value(400_000.0).run()
+    state = at.session_state["roi.uncertainty"]
+    assert state["cost_per_hour"]["band"] is None
+    assert (state["cost_per_hour"]["low"], state["cost_per_hour"]["high"]) == (5_000.0, 15_000.0)
+    assert state["capex"]["band"] == pytest.approx((0.8, 400_000 / 150_000))
+    warnings = messages(at, "warning")
+    assert any(
+        "Cost of an hour of downtime: 2,500 is outside its range 5,000 to 15,000" in w
+        for w in warnings
+    ), warnings
+    assert not at.exception
+
+
+def test_the_discount_rate_range_is_in_percent() -> None:
+    at = fresh()
+    at.session_state["roi.uncertainty_editor.0"] = {
+        "edited_rows": {8: {"vary": True, "low": 5.0, "high": 11.0}},  # % a year
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    state = at.session_state["roi.uncertainty"]["discount_rate"]
+    assert state["low"] == pytest.approx(0.05) and state["high"] == pytest.approx(0.11)
+    assert messages(at, "error") == [] and messages(at, "warning") == []
+
+
+def test_the_cash_flow_table_is_in_whole_units(at) -> None:  # type: ignore[no-untyped-def]
+    # "-150,000" next to "587,725.61", and the last column cut off at 1,400 px.
+    frame = next(d for d in at.dataframe if "cash_flow" in d.value.columns)
+    money = frame.value[["cash_flow", "present_value", "cumulative_present_value"]]
+    assert (money == money.round(0)).all().all()
+    assert list(money["cash_flow"]) == [-150_000, 587_726, 587_726, 587_726]
+    config = json.loads(frame.proto.columns)
+    assert config["cash_flow"]["label"] == "Cash flow ($)"
+    assert config["cumulative_present_value"]["label"] == "Cumulative PV"
+    assert all(
+        config[c]["type_config"]["format"] == "localized" for c in money.columns
+    )  # thousands separators, no decimals for whole numbers
+
+
+def test_one_minus_sign_in_the_figures() -> None:
+    # "−$163,084" next to "-21.4 %" and "-16.5 %": the typographic minus throughout.
+    at = fresh()
+    set_reviewed_values(at)
+    at.number_input(key="roi.discount_pct").set_value(-5.0).run()
+    shown = metric_values(at)
+    assert shown["ROI over 3 years"] == "−21.4 %" and shown["IRR"] == "−16.5 %"
+    assert shown["NPV"].startswith("−$")
+    for label, value in shown.items():
+        assert "-" not in value, (label, value)
+    captions = " ".join(c.value for c in at.caption)
+    assert "discounted at −5.00%" in captions and "(1 + −0.05)^−year" in captions
+    assert not at.exception

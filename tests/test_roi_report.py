@@ -13,7 +13,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 import ftmath
-from ftmath import report
+from ftmath import report, roi_report
 from ftmath.roi import BREAK_EVEN_INPUTS, SENSITIVITY_INPUTS
 from ftmath.roi_report import (
     ROI_FORMAT,
@@ -190,19 +190,39 @@ class TestXlsx:
         mc = list(book["Monte Carlo"].values)
         assert sum(row[2] for row in mc[1:]) == 20_000
 
-    def test_text_is_neutralised_and_nothing_is_a_formula(
-        self, analysis: ftmath.RoiAnalysis
-    ) -> None:
+    def test_text_is_text_and_nothing_is_a_formula(self, analysis: ftmath.RoiAnalysis) -> None:
         book = openpyxl.load_workbook(io.BytesIO(roi_xlsx(analysis)))
         summary = book["Summary"]
-        assert summary["D2"].value == "'" + HOSTILE  # the case name, neutralised
-        assert summary["E2"].value.startswith("'-2+3")  # notes starting with -
+        # Stored as string cells, exactly as given: no apostrophe for Excel to show.
+        assert summary["D2"].value == HOSTILE and summary["D2"].data_type == "s"
+        assert summary["E2"].value.startswith("-2+3") and summary["E2"].data_type == "s"
         for sheet in book.worksheets:
             for row in sheet.iter_rows():
                 for cell in row:
                     assert cell.data_type != "f", (sheet.title, cell.coordinate)
                     if isinstance(cell.value, str):
-                        assert not cell.value.startswith(("=", "+", "-", "@")), cell.value
+                        assert not cell.value.startswith("'"), cell.value
+
+    def test_no_formula_in_the_file_itself(self, analysis: ftmath.RoiAnalysis) -> None:
+        import zipfile
+
+        with zipfile.ZipFile(io.BytesIO(roi_xlsx(analysis))) as archive:
+            sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
+            assert sheets
+            for name in sheets:
+                assert b"<f>" not in archive.read(name) and b"<f " not in archive.read(name)
+
+    def test_a_negative_figure_shows_without_an_apostrophe(self) -> None:
+        # The reviewer's case: Excel showed '-$163,083.86 in the "shown" column.
+        inputs = {**WORKED, "cost_per_hour": 2_500, "capex": 400_000, "opex_per_year": 60_000}
+        book = openpyxl.load_workbook(
+            io.BytesIO(roi_xlsx(analyse_roi(RoiScenario(inputs, draws=500))))
+        )
+        rows = {r[0]: r for r in book["Summary"].iter_rows(values_only=True)}
+        figure, value, unit, shown, note = rows["Net present value"]
+        assert shown == "-$163,083.86"
+        assert_allclose(value, -163_083.86, atol=0.01)
+        assert rows["Internal rate of return"][3] == "-16.51%"
 
     def test_general_builder(self) -> None:
         frame = pd.DataFrame({"name": ["@sum", "ok\x00\x07bell", None], "x": [np.nan, np.inf, 2]})
@@ -211,7 +231,7 @@ class TestXlsx:
         assert [len(n) <= 31 for n in book.sheetnames] == [True, True]
         assert book.sheetnames[0] != book.sheetnames[1]
         rows = list(book.worksheets[0].values)
-        assert rows[1] == ("'@sum", None) and rows[2] == ("okbell", None)
+        assert rows[1] == ("@sum", None) and rows[2] == ("okbell", None)
         assert rows[3] == (None, 2)
 
 
@@ -267,6 +287,35 @@ class TestHtml:
         text = "".join(parsed[1].text)
         assert "€1,364,625.89" in text and "388.45%" in text
         assert "Cost of an hour of downtime" in text and "1,286.85" in text
+
+    def test_charts_make_room_for_their_labels(self, analysis: ftmath.RoiAnalysis) -> None:
+        # The reviewer's report cut the tornado's input names ("n)", "x)") and the y-axis
+        # numbers: the margins were 10 px and did not grow to fit the labels.
+        for build in (
+            roi_report.cash_flow_figure,
+            roi_report.tornado_figure,
+            roi_report.npv_distribution_figure,
+        ):
+            figure = build(analysis)
+            assert figure.layout.yaxis.automargin is True, build.__name__
+            assert figure.layout.xaxis.automargin is True, build.__name__
+            assert figure.layout.margin.l >= 60, build.__name__
+
+    def test_charts_do_not_follow_the_process_default_template(
+        self, analysis: ftmath.RoiAnalysis
+    ) -> None:
+        # Importing streamlit makes its own template the default (no automargin, no room);
+        # the report names its template, so it looks the same either way.
+        import plotly.io as pio
+
+        before = pio.templates.default
+        try:
+            pio.templates.default = "plotly_dark"
+            page = roi_html(analysis).decode()
+        finally:
+            pio.templates.default = before
+        assert '"paper_bgcolor":"rgb(17,17,17)"' not in page
+        assert page.count('"automargin":true') >= 6
 
     def test_general_builder_rejects_unknown_blocks(self) -> None:
         with pytest.raises(ftmath.InputError, match=r"`blocks\[0\]`"):

@@ -127,3 +127,25 @@ def test_the_year_length_and_a_shared_link(page: Page) -> None:
     expected = ftmath.roi(**{**WORKED, "capex": 300_000, "years": 5}).npv
     assert metric(page, "NPV") == ui.fmt_money(expected)
     no_exception(page)
+
+
+def _cut_off(page: Page, locator) -> list[str]:  # type: ignore[no-untyped-def]
+    """Texts in ``locator`` that the browser shortens with an ellipsis (wider than their box)."""
+    return locator.evaluate_all(
+        "els => els.filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"
+    )
+
+
+def test_labels_are_whole_at_1400_px(page: Page) -> None:
+    # "Summary (Markdo…" and "Random (Poisson) failure …" at 1,400 px.
+    open_roi(page)
+    buttons = page.get_by_test_id("stDownloadButton")
+    expect(buttons).to_have_count(5)
+    texts = buttons.get_by_test_id("stMarkdownContainer")  # the box that holds the ellipsis
+    assert texts.count() == 5 and _cut_off(page, texts) == []
+    page.get_by_text("Uncertainty: low / high").click()
+    wait_for_app(page)
+    box = page.get_by_test_id("stCheckbox").filter(has_text="Random failures")
+    expect(box).to_be_visible()
+    assert _cut_off(page, box.get_by_test_id("stMarkdownContainer")) == []
+    no_exception(page)
