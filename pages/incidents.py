@@ -106,15 +106,32 @@ def hours(value: float, reason: str = "not defined") -> str:
     return ui.fmt_duration(value)
 
 
-def short_hours(value: float) -> str:
-    return f"{value:.3g}" if math.isfinite(value) else "n/a"
-
-
 def compact_hours(value: float) -> str:
     """Hours short enough for a metric: whole hours from 1,000 h on (``2,452,800 h``)."""
     if value is None or not math.isfinite(value):
         return "n/a"
     return ui.fmt_hours(value) if abs(value) < 1000 else f"{value:,.0f} h"
+
+
+def readable_hours(*values: float) -> str:
+    """Headline durations in the one unit that shows them all: ``4.43 / 5.65 s``, ``16.92 h``.
+
+    The largest value picks the unit: seconds below a minute, minutes below an hour, hours
+    from there (one value as :func:`compact_hours`), so an MTTR of a few seconds never reads
+    ``0.00 h``.
+    """
+    finite = [abs(v) for v in values if v is not None and math.isfinite(v)]
+    largest = max(finite, default=0.0)
+    if 0.0 < largest < 1 / 60:
+        scale, unit = 3600.0, "s"
+    elif 0.0 < largest < 1.0:
+        scale, unit = 60.0, "min"
+    elif len(values) == 1:
+        return compact_hours(values[0])
+    else:
+        scale, unit = 1.0, "h"
+    shown = [f"{v * scale:.3g}" if v is not None and math.isfinite(v) else "n/a" for v in values]
+    return f"{' / '.join(shown)} {unit}"
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:
@@ -237,6 +254,14 @@ with st.expander(f"How {source.name} was read", icon=":material/description:"):
             "such interrupts, not a node's MTBF."
         )
 
+doubt = ui.guarded(ftmath.duration_unit_doubt, log, where="Durations")
+if doubt:
+    st.warning(
+        f"{doubt[0].upper()}{doubt[1:]} If so, choose the duration unit under *Columns, time "
+        "zone and units* above.",
+        icon=":material/help:",
+    )
+
 # --- options ----------------------------------------------------------------------------------
 
 option_cols = st.columns([2, 2, 3])
@@ -331,7 +356,7 @@ with first[0]:
 with first[1]:
     st.metric(
         "MTBF",
-        compact_hours(row["mtbf_hours"]),
+        readable_hours(row["mtbf_hours"]),
         help=f"= {hours(row['mtbf_hours'], 'no failure after observed up time')}; mean up time "
         "between failures",
     )
@@ -339,14 +364,14 @@ with first[1]:
 with first[2]:
     st.metric(
         "MTTR (mean)",
-        compact_hours(row["mttr_hours"]),
+        readable_hours(row["mttr_hours"]),
         help=f"= {hours(row['mttr_hours'])}; mean outage duration (merged)",
     )
     ui.explain(explained["mttr_hours"], key="incidents.explain.mttr")
 with second[0]:
     st.metric(
         "MTTR median / p90",
-        f"{short_hours(row['mttr_median_hours'])} / {short_hours(row['mttr_p90_hours'])} h",
+        readable_hours(row["mttr_median_hours"], row["mttr_p90_hours"]),
         help=f"= {hours(row['mttr_median_hours'])} / {hours(row['mttr_p90_hours'])}; nearest "
         "rank, so each is an observed outage duration",
     )
@@ -355,7 +380,7 @@ with second[1]:
     mttd_known = math.isfinite(row["mttd_hours"])
     st.metric(
         "MTTD",
-        compact_hours(row["mttd_hours"]),
+        readable_hours(row["mttd_hours"]),
         help=f"mean of detected − start over {plural(int(row['detected_incidents']), 'incident')}"
         if mttd_known
         else ui.na("the log has no detection times (a `detected` column)"),
@@ -366,7 +391,7 @@ st.caption(
     f"{plural(int(row['outages']), 'outage')}; {plural(int(row['failures']), 'failure')} after "
     f"observed up time; observed {ui.fmt_hours(row['window_hours'])} "
     f"({row['window_start']:%Y-%m-%d} to {row['window_end']:%Y-%m-%d} UTC), down "
-    f"{ui.fmt_hours(row['downtime_hours'])}. Mean single-incident duration "
+    f"{readable_hours(row['downtime_hours'])}. Mean single-incident duration "
     f"{hours(row['incident_mean_hours'])}. {stats.observation.capitalize()}."
     + (f" n/a: {row['why_na']}." if row["why_na"] else "")
 )
@@ -399,8 +424,8 @@ if system != POOLED:
     )
     if st.session_state.get("incidents.sent") == f"{system} (measured)":
         cols[1].success(
-            f"Sent {system} (measured): MTBF {ui.fmt_hours(row['mtbf_hours'])}, MTTR "
-            f"{ui.fmt_hours(row['mttr_hours'])}.",
+            f"Sent {system} (measured): MTBF {readable_hours(row['mtbf_hours'])}, MTTR "
+            f"{readable_hours(row['mttr_hours'])}.",
             icon=":material/check:",
         )
     elif not usable:
@@ -491,7 +516,7 @@ with distribution:
                 x=math.log10(row[key]),
                 y=1.02,
                 yref="paper",
-                text=f"{q} {row[key]:.3g} h",
+                text=f"{q} {readable_hours(row[key])}",
                 showarrow=False,
                 yanchor="bottom",
             )

@@ -217,6 +217,34 @@ def test_a_target_out_of_range_is_explained_not_ignored(at: AppTest) -> None:
     assert metric_values(at)["MTBF"] == "16.92 h"  # the rest of the page keeps working
 
 
+def test_durations_of_seconds_read_in_seconds_and_are_questioned(at: AppTest) -> None:
+    # incidents_wrongunits.csv: "MTTR (mean) 0.00 h" next to "0.00123 / 0.00157 h".
+    rows = [f"A,2024-01-{d:02d}T00:00:00Z,{0.05 + 0.001 * d:.3f}" for d in range(1, 29)]
+    upload(at, "wrongunits.csv", ("system,start,duration_minutes\n" + "\n".join(rows)).encode())
+    shown = metric_values(at)
+    stats = ftmath.incident_statistics(
+        ftmath.read_incidents(("system,start,duration_minutes\n" + "\n".join(rows)).encode())
+    )
+    row = stats.row("A")
+    assert shown["MTTR (mean)"] == f"{row['mttr_hours'] * 3600:.3g} s"
+    assert shown["MTTR (mean)"] == "3.87 s"
+    median, p90 = row["mttr_median_hours"] * 3600, row["mttr_p90_hours"] * 3600
+    assert shown["MTTR median / p90"] == f"{median:.3g} / {p90:.3g} s"
+    assert shown["MTBF"] == "24.00 h"
+    caption = next(c.value for c in at.caption if "merged into" in c.value)
+    assert "down 1.81 min" in caption
+    warnings = messages(at, "warning")
+    assert any(
+        "`duration_minutes` is read in minutes" in w
+        and "rather than minutes? If so, choose the duration unit" in w
+        for w in warnings
+    ), warnings
+    # Choosing hours answers the question: no doubt, and the MTTR reads in minutes.
+    widget(at, "incidents.unit").set_value("h").run()
+    assert not any("rather than" in w for w in messages(at, "warning"))
+    assert metric_values(at)["MTTR (mean)"] == "3.87 min"  # the same numbers, now in hours
+
+
 def test_counts_are_singular_or_plural(at: AppTest) -> None:
     # LANL system 20 at 99 % over 30 days: one long run of broken windows.
     texts = [m.value for m in at.markdown]
