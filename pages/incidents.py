@@ -40,6 +40,12 @@ OBSERVATIONS = {
 }
 STEPS = {"1 hour": 1.0, "6 hours": 6.0, "1 day": 24.0, "7 days": 168.0}
 ROLES = ("start", "end", "duration", "system", "cause", "detected")
+SLO_FIELDS = {
+    "target_percent": "Target availability (%)",
+    "window_days": "Rolling window (days)",
+    "step_hours": "the evaluation step (Evaluate every)",
+}
+"""ftmath's parameter names in the words of the SLO fields, for its messages."""
 
 
 # --- cached computations (slow on large logs; keyed by the file's bytes and the options) -----
@@ -72,14 +78,14 @@ def slo(
     excluded: tuple,
     observation,
     zero_length: str,
-    target: float,
+    target_percent: float,
     window_days: float,
     step_hours: float,
 ) -> ftmath.SloReport:
     log = ftmath.filter_incidents(read(data, timezone, overrides, unit), exclude_causes=excluded)
     return ftmath.slo_report(
         log,
-        target=target,
+        target_percent=target_percent,
         window_days=window_days,
         step_hours=step_hours,
         observation=observation,
@@ -571,11 +577,12 @@ target_pct = slo_cols[0].number_input(
 )
 window_days = slo_cols[1].number_input(
     "Rolling window (days)",
-    value=30,
-    step=1,
+    value=30.0,  # a float field: an int field reads a typed 1e300 as 1, without a word
+    step=1.0,
+    format="%.10g",
     key="incidents.window",
     bind="query-params",
-    help="From 1 to 3,660 days.",
+    help="From 1/24 (one hour) to 3,660 days (ten years).",
 )
 step_label = slo_cols[2].selectbox(
     "Evaluate every",
@@ -585,9 +592,17 @@ step_label = slo_cols[2].selectbox(
     help="A trailing window ends at each step (UTC midnight for days); the burn rate is "
     "measured over the last step.",
 )
-target = float(target_pct) / 100.0
-slo_report = ui.guarded(slo, *args, target, float(window_days), STEPS[step_label], where="SLO")
+slo_report = ui.guarded(
+    slo,
+    *args,
+    float(target_pct),
+    float(window_days),
+    STEPS[step_label],
+    where="SLO",
+    names=SLO_FIELDS,
+)
 if slo_report is not None:
+    target = slo_report.target
     if system == POOLED:
         st.markdown("**Per system** (choose a system above for its windows and budget)")
         st.dataframe(
@@ -661,7 +676,7 @@ if slo_report is not None:
                 x=windows["window_end"],
                 y=windows["availability"],
                 mode="lines",
-                name=f"trailing {window_days}-day window",
+                name=f"trailing {window_days:g}-day window",
                 line=dict(color="#1f6feb"),
             )
         )
@@ -697,7 +712,7 @@ if slo_report is not None:
         st.plotly_chart(chart, width="stretch", key="incidents.slo_chart")
         st.caption(
             f"Error budget: {(1 - target) * 100:.4g} % of each window = "
-            f"{ui.fmt_duration((1 - target) * window_days * 24)} per {window_days} days. "
+            f"{ui.fmt_duration((1 - target) * window_days * 24)} per {window_days:g} days. "
             "Months in green meet the target, red ones do not. "
             "Over the whole observation: "
             + (

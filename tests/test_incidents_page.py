@@ -209,12 +209,50 @@ def test_seven_nines_and_a_huge_overspend_read_well(at: AppTest) -> None:
     assert "%" not in budget.delta
 
 
-def test_a_target_out_of_range_is_explained_not_ignored(at: AppTest) -> None:
-    widget(at, "incidents.target").set_value(100.0).run()
+@pytest.mark.parametrize(
+    ("key", "value", "expected"),
+    [
+        (
+            "incidents.target",
+            100.0,
+            "SLO: Target availability (%) must be a percentage strictly between 0 and 100 "
+            "(99.9 is three nines), got 100",
+        ),
+        # Review: "got 1.5 (150 %)" for a field in percent.
+        ("incidents.target", 150.0, "SLO: Target availability (%) must be a percentage"),
+        ("incidents.target", 0.0, "SLO: Target availability (%) must be a percentage"),
+        # Review: "SLO: window_days must be between 1 hour and 10 years, got 0.0".
+        (
+            "incidents.window",
+            0.0,
+            "SLO: Rolling window (days) must be between 1/24 (one hour) and 3,660 days "
+            "(ten years), got 0",
+        ),
+        ("incidents.window", 1e300, "SLO: Rolling window (days) must be between"),
+    ],
+)
+def test_slo_fields_out_of_range_are_explained_in_their_words(
+    at: AppTest, key: str, value: float, expected: str
+) -> None:
+    widget(at, key).set_value(value).run()
     assert not at.exception
     errors = messages(at, "error")
-    assert any(e.startswith("SLO: `target`") and "got 1 (100 %)" in e for e in errors), errors
+    assert any(e.startswith(expected) for e in errors), errors
+    assert not any("`" in e or "_days" in e or "_percent" in e for e in errors), errors
+    assert widget(at, key).value == value  # what was typed stays, with its message
     assert metric_values(at)["MTBF"] == "16.92 h"  # the rest of the page keeps working
+
+
+def test_a_fractional_window_is_accepted(at: AppTest) -> None:
+    widget(at, "incidents.window").set_value(0.5).run()
+    errors = messages(at, "error")  # a day's step is longer than the window
+    assert errors == [
+        "SLO: The evaluation step (Evaluate every) must be between one minute and the window "
+        "(12 h), got 24.0"
+    ]
+    widget(at, "incidents.step").set_value("6 hours").run()
+    assert not at.exception and not messages(at, "error")
+    assert any("per 0.5 days" in c.value for c in at.caption)
 
 
 def test_durations_of_seconds_read_in_seconds_and_are_questioned(at: AppTest) -> None:
