@@ -48,6 +48,61 @@ SLO_FIELDS = {
 """ftmath's parameter names in the words of the SLO fields, for its messages."""
 
 
+def _number(label: str, fmt: str) -> st.column_config.NumberColumn:
+    return st.column_config.NumberColumn(label, format=fmt)
+
+
+def _utc(label: str, fmt: str = "YYYY-MM-DD HH:mm") -> st.column_config.DatetimeColumn:
+    return st.column_config.DatetimeColumn(f"{label} (UTC)", format=fmt)
+
+
+# Headers on screen; the CSV exports keep the machine names (the library's columns).
+STATS_COLUMNS = {
+    "_index": st.column_config.TextColumn("System"),
+    "incidents": _number("Incidents", "%d"),
+    "outages": _number("Outages (merged)", "%d"),
+    "failures": _number("Failures", "%d"),
+    "window_hours": _number("Observed (h)", "%.3f"),
+    "downtime_hours": _number("Downtime (h)", "%.3f"),
+    "uptime_hours": _number("Up time (h)", "%.3f"),
+    "availability": _number("Availability", "%.5f"),
+    "mtbf_hours": _number("MTBF (h)", "%.3f"),
+    "mttr_hours": _number("MTTR mean (h)", "%.3f"),
+    "mttr_median_hours": _number("MTTR median (h)", "%.3f"),
+    "mttr_p90_hours": _number("MTTR p90 (h)", "%.3f"),
+    "incident_mean_hours": _number("Mean single incident (h)", "%.3f"),
+    "mttd_hours": _number("MTTD (h)", "%.3f"),
+    "detected_incidents": _number("Incidents with a detection time", "%d"),
+    "why_na": st.column_config.TextColumn("n/a because"),
+}
+SUMMARY_COLUMNS = {
+    "_index": st.column_config.TextColumn("System"),
+    "windows": _number("Windows", "%d"),
+    "compliant_windows": _number("Windows meeting the SLO", "%d"),
+    "compliance": _number("Share meeting the SLO", "%.4f"),
+    "worst_availability": _number("Worst availability", "%.5f"),
+    "worst_window_end": _utc("Worst window ends", "YYYY-MM-DD"),
+    "last_window_end": _utc("Last window ends", "YYYY-MM-DD"),
+    "last_availability": _number("Last window availability", "%.5f"),
+    "last_budget_used": _number("Last window budget used (×)", "%.3f"),
+    "last_budget_remaining_hours": _number("Last window budget left (h)", "%.3f"),
+    "last_burn_rate": _number("Last burn rate (×)", "%.2f"),
+    "observed_hours": _number("Observed (h)", "%.1f"),
+    "observed_downtime_hours": _number("Observed downtime (h)", "%.3f"),
+    "observed_availability": _number("Observed availability", "%.5f"),
+    "observed_budget_hours": _number("Observed budget (h)", "%.3f"),
+    "observed_budget_used": _number("Observed budget used (×)", "%.3f"),
+}
+BREACH_COLUMNS = {
+    "first_window_start": _utc("First window from"),
+    "last_window_end": _utc("Last window to"),
+    "windows": _number("Windows", "%d"),
+    "worst_availability": _number("Worst availability", "%.5f"),
+    "worst_window_end": _utc("Worst window ends"),
+    "peak_burn_rate": _number("Peak burn rate (×)", "%.2f"),
+}
+
+
 # --- cached computations (slow on large logs; keyed by the file's bytes and the options) -----
 
 
@@ -447,15 +502,7 @@ with st.expander("Statistics of every system", expanded=system == POOLED):
         shown,
         width="stretch",
         key="incidents.table",
-        column_config={
-            "availability": st.column_config.NumberColumn("Availability", format="%.5f"),
-            **{
-                c: st.column_config.NumberColumn(c.replace("_hours", " (h)"), format="%.3f")
-                for c in shown.columns
-                if c.endswith("_hours")
-            },
-            "why_na": st.column_config.TextColumn("n/a because"),
-        },
+        column_config=STATS_COLUMNS,
     )
     st.markdown(
         "\n".join(f"- **{name}**: {text}" for name, text in stats.definitions.items())
@@ -609,10 +656,7 @@ if slo_report is not None:
             slo_report.summary,
             width="stretch",
             key="incidents.slo_summary",
-            column_config={
-                c: st.column_config.DatetimeColumn(c, format="YYYY-MM-DD")
-                for c in ("worst_window_end", "last_window_end")
-            },
+            column_config=SUMMARY_COLUMNS,
         )
         heat = slo_report.monthly.pivot(index="system", columns="month", values="availability")
         heat = heat.reindex([s for s in slo_report.summary.index if s in heat.index])
@@ -729,19 +773,7 @@ if slo_report is not None:
                 hide_index=True,
                 width="stretch",
                 key="incidents.breaches",
-                column_config={
-                    "first_window_start": st.column_config.DatetimeColumn(
-                        "first window from (UTC)", format="YYYY-MM-DD HH:mm"
-                    ),
-                    "last_window_end": st.column_config.DatetimeColumn(
-                        "last window to (UTC)", format="YYYY-MM-DD HH:mm"
-                    ),
-                    "worst_window_end": st.column_config.DatetimeColumn(
-                        "worst window ends (UTC)", format="YYYY-MM-DD HH:mm"
-                    ),
-                    "worst_availability": st.column_config.NumberColumn(format="%.5f"),
-                    "peak_burn_rate": st.column_config.NumberColumn(format="%.2f"),
-                },
+                column_config=BREACH_COLUMNS,
             )
         else:
             st.success("No window broke the SLO.", icon=":material/check:")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -281,6 +282,33 @@ def test_durations_of_seconds_read_in_seconds_and_are_questioned(at: AppTest) ->
     widget(at, "incidents.unit").set_value("h").run()
     assert not any("rather than" in w for w in messages(at, "warning"))
     assert metric_values(at)["MTTR (mean)"] == "3.87 min"  # the same numbers, now in hours
+
+
+def headers(frame) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Column -> header shown, for every column of a shown ``st.dataframe`` (index included)."""
+    config = json.loads(frame.proto.columns)
+    shown = {c: config.get(c, {}).get("label", c) for c in frame.value.columns}
+    if not config.get("_index", {}).get("hidden"):
+        shown["_index"] = config.get("_index", {}).get("label", str(frame.value.index.name))
+    return shown
+
+
+@pytest.mark.parametrize("pooled", [False, True])
+def test_every_table_has_human_headers(at: AppTest, pooled: bool) -> None:
+    # Review: "worst_availability", "peak_burn_rate" next to "first window from (UTC)".
+    if pooled:
+        widget(at, "incidents.system").set_value(ftmath.incidents.ALL_SYSTEMS).run()
+    shown = [headers(f) for f in at.dataframe]
+    assert len(shown) >= 2
+    for table in shown:
+        machine = {c: h for c, h in table.items() if "_" in h or h == h.lower()}
+        assert not {c: h for c, h in machine.items() if h != "n/a because"}, table
+    texts = {h for table in shown for h in table.values()}
+    if pooled:
+        assert {"Windows meeting the SLO", "Last burn rate (×)", "System"} <= texts, texts
+    else:
+        assert {"Worst availability", "Peak burn rate (×)", "First window from (UTC)"} <= texts
+    assert {"MTBF (h)", "MTTR p90 (h)"} <= texts
 
 
 def test_counts_are_singular_or_plural(at: AppTest) -> None:
