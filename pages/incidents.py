@@ -40,12 +40,12 @@ OBSERVATIONS = {
 }
 STEPS = {"1 hour": 1.0, "6 hours": 6.0, "1 day": 24.0, "7 days": 168.0}
 ROLES = ("start", "end", "duration", "system", "cause", "detected")
+# ftmath's parameter names in the words of the SLO fields, for its messages.
 SLO_FIELDS = {
     "target_percent": "Target availability (%)",
     "window_days": "Rolling window (days)",
     "step_hours": "the evaluation step (Evaluate every)",
 }
-"""ftmath's parameter names in the words of the SLO fields, for its messages."""
 
 
 def _number(label: str, fmt: str) -> st.column_config.NumberColumn:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 from pathlib import Path
 
@@ -163,6 +164,20 @@ def test_choosing_a_wrong_column_is_an_error_not_a_crash(at: AppTest) -> None:
     )
     widget(at, "incidents.column.start").set_value("(auto)").run()
     assert not messages(at, "error")
+
+
+@pytest.mark.parametrize("path", [PAGE, "pages/redundancy.py"])
+def test_no_bare_string_is_drawn_on_the_page(path: str) -> None:
+    # Streamlit "magic" writes a page file's bare top-level strings to the page, as Markdown:
+    # a docstring under a constant showed up above the title. Only the module docstring is
+    # exempt.
+    tree = ast.parse((Path(__file__).resolve().parents[1] / path).read_text(encoding="utf-8"))
+    bare = [
+        node.lineno
+        for node in tree.body[1:]
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+    ]
+    assert not bare, f"{path}: bare strings on lines {bare}"
 
 
 # --- the reviewer's findings ----------------------------------------------------------------
