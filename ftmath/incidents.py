@@ -68,6 +68,7 @@ __all__ = [
     "IncidentStats",
     "cause_labels",
     "cause_summary",
+    "duration_unit_doubt",
     "filter_incidents",
     "incident_columns",
     "incident_statistics",
@@ -507,8 +508,9 @@ def read_incidents(
         ``problem`` (empty, or why the record cannot be measured: an end before its start, a
         missing time). Records with a problem are kept and reported, never dropped
         silently; the statistics leave them out and list them. ``attrs`` holds ``format``,
-        ``timezone``, ``columns`` (role -> column used) and ``notes`` (what the reader
-        decided, in words).
+        ``timezone``, ``columns`` (role -> column used), ``notes`` (what the reader
+        decided, in words) and ``duration_unit`` (``"s"``, ``"min"`` or ``"h"`` when the
+        ends come from a duration column, else ``None``).
 
     Raises
     ------
@@ -715,8 +717,71 @@ def read_incidents(
             if col is not None
         },
         notes=notes,
+        duration_unit=unit if end_col is None else None,
     )
     return frame
+
+
+_UNIT_WORDS = {"s": "seconds", "min": "minutes", "h": "hours"}
+_LARGER_UNITS = {"s": "minutes or hours", "min": "hours", "h": None}
+
+
+def duration_unit_doubt(incidents: pd.DataFrame, *, below_seconds: float = 10.0) -> str | None:
+    r"""Why a log's durations may be in another unit than the one they were read in, or None.
+
+    A log whose ends come from a duration column (``duration_minutes``, or a unit the user
+    chose) and whose every outage then lasts less than ``below_seconds`` was probably written
+    in a larger unit: real outages that all end within seconds are rare, a column of hours
+    labelled minutes is not. Logs with end times are never doubted: their durations are
+    measured, not declared.
+
+    Parameters
+    ----------
+    incidents : pandas.DataFrame
+        The table :func:`read_incidents` returns (its ``attrs`` say how the ends were made).
+    below_seconds : float, optional
+        The longest outage must be shorter than this (and longer than 0) for a doubt; 10 s by
+        default.
+
+    Returns
+    -------
+    str or None
+        A sentence naming the column, the unit it was read in, the longest outage and the
+        unit it may really be in; None when there is nothing to doubt.
+
+    Examples
+    --------
+    >>> log = read_incidents(b"start,duration_minutes\n2024-01-01 00:00,0.05\n"
+    ...                      b"2024-01-02 00:00,0.1\n")
+    >>> duration_unit_doubt(log)[:70]
+    'every outage is shorter than 10 s when `duration_minutes` is read in m'
+    >>> duration_unit_doubt(read_incidents(b"start,duration_minutes\n2024-01-01 00:00,30\n"))
+    """
+    incidents = _check_incidents(incidents)
+    limit = float(below_seconds)
+    if not math.isfinite(limit) or limit <= 0:
+        raise InputError(f"`below_seconds` must be a number > 0, got {below_seconds!r}")
+    unit = incidents.attrs.get("duration_unit")
+    column = incidents.attrs.get("columns", {}).get("duration")
+    if unit not in _UNIT_WORDS or column is None:
+        return None
+    usable = incidents[_usable(incidents)]
+    if not len(usable):
+        return None
+    longest = float((usable["end"] - usable["start"]).max().total_seconds())
+    if not 0.0 < longest < limit:
+        return None
+    larger = _LARGER_UNITS[unit]
+    question = (
+        f"are these durations in {larger} rather than {_UNIT_WORDS[unit]}?"
+        if larger
+        else "is the unit right?"
+    )
+    shown = f"{longest * 1e3:.3g} ms" if longest < 1 else f"{longest:.3g} s"
+    return (
+        f"every outage is shorter than {limit:g} s when `{column}` is read in "
+        f"{_UNIT_WORDS[unit]} (the longest lasts {shown}): {question}"
+    )
 
 
 def _short_duration(delta: pd.Timedelta) -> str:

@@ -216,7 +216,21 @@ def _cumulative(starts: np.ndarray, ends: np.ndarray, t: np.ndarray) -> np.ndarr
     return before[prev] + partial if len(starts) else np.zeros_like(t)
 
 
-def _check_target(target: float) -> float:
+def _check_target(target: float | None, target_percent: float | None) -> float:
+    """The target as a fraction, from exactly one of ``target`` and ``target_percent``."""
+    if (target is None) == (target_percent is None):
+        raise InputError(
+            "give the SLO target once: `target` as a fraction (0.999) or `target_percent` as a "
+            "percentage (99.9)"
+        )
+    if target_percent is not None:
+        percent = as_float(target_percent, "target_percent")
+        if not 0.0 < percent < 100.0:
+            raise InputError(
+                "`target_percent` must be a percentage strictly between 0 and 100 (99.9 is "
+                f"three nines), got {percent:.10g}"
+            )
+        return percent / 100.0
     value = as_float(target, "target")
     if not 0.0 < value < 1.0:
         raise InputError(
@@ -229,7 +243,8 @@ def _check_target(target: float) -> float:
 def slo_report(
     incidents: pd.DataFrame,
     *,
-    target: float,
+    target: float | None = None,
+    target_percent: float | None = None,
     window_days: float = 30.0,
     step_hours: float = 24.0,
     observation: Observation = "system",
@@ -241,10 +256,13 @@ def slo_report(
     ----------
     incidents : pandas.DataFrame
         The table :func:`ftmath.read_incidents` returns.
-    target : float
+    target : float, optional
         Availability objective in (0, 1), e.g. 0.999.
+    target_percent : float, optional
+        The same objective as a percentage in (0, 100), e.g. 99.9; give exactly one of
+        ``target`` and ``target_percent``.
     window_days : float, optional
-        Length of the rolling window in days (30 by default).
+        Length of the rolling window in days, from 1/24 (one hour) to 3,660 (30 by default).
     step_hours : float, optional
         Evaluation step: a trailing window ends at every multiple of the step since the Unix
         epoch (each UTC midnight by default) inside the observation; it is also the span of
@@ -280,12 +298,20 @@ def slo_report(
     (0.72, 4.166667)
     >>> bool(row["compliant"])
     False
+
+    The target may be given as a percentage, as a form field holds it:
+
+    >>> slo_report(log, target_percent=99.9).target
+    0.999
     """
-    T = _check_target(target)
+    T = _check_target(target, target_percent)
     days = as_float(window_days, "window_days")
     step = as_float(step_hours, "step_hours")
     if not 1.0 / 24.0 <= days <= 3660.0:
-        raise InputError(f"`window_days` must be between 1 hour and 10 years, got {window_days!r}")
+        raise InputError(
+            "`window_days` must be between 1/24 (one hour) and 3,660 days (ten years), "
+            f"got {days:.10g}"
+        )
     if not 1.0 / 60.0 <= step <= days * 24.0:
         raise InputError(
             f"`step_hours` must be between one minute and the window ({days * 24:g} h), "

@@ -40,6 +40,67 @@ OBSERVATIONS = {
 }
 STEPS = {"1 hour": 1.0, "6 hours": 6.0, "1 day": 24.0, "7 days": 168.0}
 ROLES = ("start", "end", "duration", "system", "cause", "detected")
+# ftmath's parameter names in the words of the SLO fields, for its messages.
+SLO_FIELDS = {
+    "target_percent": "Target availability (%)",
+    "window_days": "Rolling window (days)",
+    "step_hours": "the evaluation step (Evaluate every)",
+}
+
+
+def _number(label: str, fmt: str) -> st.column_config.NumberColumn:
+    return st.column_config.NumberColumn(label, format=fmt)
+
+
+def _utc(label: str, fmt: str = "YYYY-MM-DD HH:mm") -> st.column_config.DatetimeColumn:
+    return st.column_config.DatetimeColumn(f"{label} (UTC)", format=fmt)
+
+
+# Headers on screen; the CSV exports keep the machine names (the library's columns).
+STATS_COLUMNS = {
+    "_index": st.column_config.TextColumn("System"),
+    "incidents": _number("Incidents", "%d"),
+    "outages": _number("Outages (merged)", "%d"),
+    "failures": _number("Failures", "%d"),
+    "window_hours": _number("Observed (h)", "%.3f"),
+    "downtime_hours": _number("Downtime (h)", "%.3f"),
+    "uptime_hours": _number("Up time (h)", "%.3f"),
+    "availability": _number("Availability", "%.5f"),
+    "mtbf_hours": _number("MTBF (h)", "%.3f"),
+    "mttr_hours": _number("MTTR mean (h)", "%.3f"),
+    "mttr_median_hours": _number("MTTR median (h)", "%.3f"),
+    "mttr_p90_hours": _number("MTTR p90 (h)", "%.3f"),
+    "incident_mean_hours": _number("Mean single incident (h)", "%.3f"),
+    "mttd_hours": _number("MTTD (h)", "%.3f"),
+    "detected_incidents": _number("Incidents with a detection time", "%d"),
+    "why_na": st.column_config.TextColumn("n/a because"),
+}
+SUMMARY_COLUMNS = {
+    "_index": st.column_config.TextColumn("System"),
+    "windows": _number("Windows", "%d"),
+    "compliant_windows": _number("Windows meeting the SLO", "%d"),
+    "compliance": _number("Share meeting the SLO", "%.4f"),
+    "worst_availability": _number("Worst availability", "%.5f"),
+    "worst_window_end": _utc("Worst window ends", "YYYY-MM-DD"),
+    "last_window_end": _utc("Last window ends", "YYYY-MM-DD"),
+    "last_availability": _number("Last window availability", "%.5f"),
+    "last_budget_used": _number("Last window budget used (×)", "%.3f"),
+    "last_budget_remaining_hours": _number("Last window budget left (h)", "%.3f"),
+    "last_burn_rate": _number("Last burn rate (×)", "%.2f"),
+    "observed_hours": _number("Observed (h)", "%.1f"),
+    "observed_downtime_hours": _number("Observed downtime (h)", "%.3f"),
+    "observed_availability": _number("Observed availability", "%.5f"),
+    "observed_budget_hours": _number("Observed budget (h)", "%.3f"),
+    "observed_budget_used": _number("Observed budget used (×)", "%.3f"),
+}
+BREACH_COLUMNS = {
+    "first_window_start": _utc("First window from"),
+    "last_window_end": _utc("Last window to"),
+    "windows": _number("Windows", "%d"),
+    "worst_availability": _number("Worst availability", "%.5f"),
+    "worst_window_end": _utc("Worst window ends"),
+    "peak_burn_rate": _number("Peak burn rate (×)", "%.2f"),
+}
 
 
 # --- cached computations (slow on large logs; keyed by the file's bytes and the options) -----
@@ -72,14 +133,14 @@ def slo(
     excluded: tuple,
     observation,
     zero_length: str,
-    target: float,
+    target_percent: float,
     window_days: float,
     step_hours: float,
 ) -> ftmath.SloReport:
     log = ftmath.filter_incidents(read(data, timezone, overrides, unit), exclude_causes=excluded)
     return ftmath.slo_report(
         log,
-        target=target,
+        target_percent=target_percent,
         window_days=window_days,
         step_hours=step_hours,
         observation=observation,
@@ -106,15 +167,32 @@ def hours(value: float, reason: str = "not defined") -> str:
     return ui.fmt_duration(value)
 
 
-def short_hours(value: float) -> str:
-    return f"{value:.3g}" if math.isfinite(value) else "n/a"
-
-
 def compact_hours(value: float) -> str:
     """Hours short enough for a metric: whole hours from 1,000 h on (``2,452,800 h``)."""
     if value is None or not math.isfinite(value):
         return "n/a"
     return ui.fmt_hours(value) if abs(value) < 1000 else f"{value:,.0f} h"
+
+
+def readable_hours(*values: float) -> str:
+    """Headline durations in the one unit that shows them all: ``4.43 / 5.65 s``, ``16.92 h``.
+
+    The largest value picks the unit: seconds below a minute, minutes below an hour, hours
+    from there (one value as :func:`compact_hours`), so an MTTR of a few seconds never reads
+    ``0.00 h``.
+    """
+    finite = [abs(v) for v in values if v is not None and math.isfinite(v)]
+    largest = max(finite, default=0.0)
+    if 0.0 < largest < 1 / 60:
+        scale, unit = 3600.0, "s"
+    elif 0.0 < largest < 1.0:
+        scale, unit = 60.0, "min"
+    elif len(values) == 1:
+        return compact_hours(values[0])
+    else:
+        scale, unit = 1.0, "h"
+    shown = [f"{v * scale:.3g}" if v is not None and math.isfinite(v) else "n/a" for v in values]
+    return f"{' / '.join(shown)} {unit}"
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:
@@ -237,6 +315,14 @@ with st.expander(f"How {source.name} was read", icon=":material/description:"):
             "such interrupts, not a node's MTBF."
         )
 
+doubt = ui.guarded(ftmath.duration_unit_doubt, log, where="Durations")
+if doubt:
+    st.warning(
+        f"{doubt[0].upper()}{doubt[1:]} If so, choose the duration unit under *Columns, time "
+        "zone and units* above.",
+        icon=":material/help:",
+    )
+
 # --- options ----------------------------------------------------------------------------------
 
 option_cols = st.columns([2, 2, 3])
@@ -331,7 +417,7 @@ with first[0]:
 with first[1]:
     st.metric(
         "MTBF",
-        compact_hours(row["mtbf_hours"]),
+        readable_hours(row["mtbf_hours"]),
         help=f"= {hours(row['mtbf_hours'], 'no failure after observed up time')}; mean up time "
         "between failures",
     )
@@ -339,14 +425,14 @@ with first[1]:
 with first[2]:
     st.metric(
         "MTTR (mean)",
-        compact_hours(row["mttr_hours"]),
+        readable_hours(row["mttr_hours"]),
         help=f"= {hours(row['mttr_hours'])}; mean outage duration (merged)",
     )
     ui.explain(explained["mttr_hours"], key="incidents.explain.mttr")
 with second[0]:
     st.metric(
         "MTTR median / p90",
-        f"{short_hours(row['mttr_median_hours'])} / {short_hours(row['mttr_p90_hours'])} h",
+        readable_hours(row["mttr_median_hours"], row["mttr_p90_hours"]),
         help=f"= {hours(row['mttr_median_hours'])} / {hours(row['mttr_p90_hours'])}; nearest "
         "rank, so each is an observed outage duration",
     )
@@ -355,7 +441,7 @@ with second[1]:
     mttd_known = math.isfinite(row["mttd_hours"])
     st.metric(
         "MTTD",
-        compact_hours(row["mttd_hours"]),
+        readable_hours(row["mttd_hours"]),
         help=f"mean of detected − start over {plural(int(row['detected_incidents']), 'incident')}"
         if mttd_known
         else ui.na("the log has no detection times (a `detected` column)"),
@@ -366,7 +452,7 @@ st.caption(
     f"{plural(int(row['outages']), 'outage')}; {plural(int(row['failures']), 'failure')} after "
     f"observed up time; observed {ui.fmt_hours(row['window_hours'])} "
     f"({row['window_start']:%Y-%m-%d} to {row['window_end']:%Y-%m-%d} UTC), down "
-    f"{ui.fmt_hours(row['downtime_hours'])}. Mean single-incident duration "
+    f"{readable_hours(row['downtime_hours'])}. Mean single-incident duration "
     f"{hours(row['incident_mean_hours'])}. {stats.observation.capitalize()}."
     + (f" n/a: {row['why_na']}." if row["why_na"] else "")
 )
@@ -399,8 +485,8 @@ if system != POOLED:
     )
     if st.session_state.get("incidents.sent") == f"{system} (measured)":
         cols[1].success(
-            f"Sent {system} (measured): MTBF {ui.fmt_hours(row['mtbf_hours'])}, MTTR "
-            f"{ui.fmt_hours(row['mttr_hours'])}.",
+            f"Sent {system} (measured): MTBF {readable_hours(row['mtbf_hours'])}, MTTR "
+            f"{readable_hours(row['mttr_hours'])}.",
             icon=":material/check:",
         )
     elif not usable:
@@ -416,15 +502,7 @@ with st.expander("Statistics of every system", expanded=system == POOLED):
         shown,
         width="stretch",
         key="incidents.table",
-        column_config={
-            "availability": st.column_config.NumberColumn("Availability", format="%.5f"),
-            **{
-                c: st.column_config.NumberColumn(c.replace("_hours", " (h)"), format="%.3f")
-                for c in shown.columns
-                if c.endswith("_hours")
-            },
-            "why_na": st.column_config.TextColumn("n/a because"),
-        },
+        column_config=STATS_COLUMNS,
     )
     st.markdown(
         "\n".join(f"- **{name}**: {text}" for name, text in stats.definitions.items())
@@ -491,7 +569,7 @@ with distribution:
                 x=math.log10(row[key]),
                 y=1.02,
                 yref="paper",
-                text=f"{q} {row[key]:.3g} h",
+                text=f"{q} {readable_hours(row[key])}",
                 showarrow=False,
                 yanchor="bottom",
             )
@@ -546,11 +624,12 @@ target_pct = slo_cols[0].number_input(
 )
 window_days = slo_cols[1].number_input(
     "Rolling window (days)",
-    value=30,
-    step=1,
+    value=30.0,  # a float field: an int field reads a typed 1e300 as 1, without a word
+    step=1.0,
+    format="%.10g",
     key="incidents.window",
     bind="query-params",
-    help="From 1 to 3,660 days.",
+    help="From 1/24 (one hour) to 3,660 days (ten years).",
 )
 step_label = slo_cols[2].selectbox(
     "Evaluate every",
@@ -560,19 +639,24 @@ step_label = slo_cols[2].selectbox(
     help="A trailing window ends at each step (UTC midnight for days); the burn rate is "
     "measured over the last step.",
 )
-target = float(target_pct) / 100.0
-slo_report = ui.guarded(slo, *args, target, float(window_days), STEPS[step_label], where="SLO")
+slo_report = ui.guarded(
+    slo,
+    *args,
+    float(target_pct),
+    float(window_days),
+    STEPS[step_label],
+    where="SLO",
+    names=SLO_FIELDS,
+)
 if slo_report is not None:
+    target = slo_report.target
     if system == POOLED:
         st.markdown("**Per system** (choose a system above for its windows and budget)")
         st.dataframe(
             slo_report.summary,
             width="stretch",
             key="incidents.slo_summary",
-            column_config={
-                c: st.column_config.DatetimeColumn(c, format="YYYY-MM-DD")
-                for c in ("worst_window_end", "last_window_end")
-            },
+            column_config=SUMMARY_COLUMNS,
         )
         heat = slo_report.monthly.pivot(index="system", columns="month", values="availability")
         heat = heat.reindex([s for s in slo_report.summary.index if s in heat.index])
@@ -636,7 +720,7 @@ if slo_report is not None:
                 x=windows["window_end"],
                 y=windows["availability"],
                 mode="lines",
-                name=f"trailing {window_days}-day window",
+                name=f"trailing {window_days:g}-day window",
                 line=dict(color="#1f6feb"),
             )
         )
@@ -672,7 +756,7 @@ if slo_report is not None:
         st.plotly_chart(chart, width="stretch", key="incidents.slo_chart")
         st.caption(
             f"Error budget: {(1 - target) * 100:.4g} % of each window = "
-            f"{ui.fmt_duration((1 - target) * window_days * 24)} per {window_days} days. "
+            f"{ui.fmt_duration((1 - target) * window_days * 24)} per {window_days:g} days. "
             "Months in green meet the target, red ones do not. "
             "Over the whole observation: "
             + (
@@ -689,19 +773,7 @@ if slo_report is not None:
                 hide_index=True,
                 width="stretch",
                 key="incidents.breaches",
-                column_config={
-                    "first_window_start": st.column_config.DatetimeColumn(
-                        "first window from (UTC)", format="YYYY-MM-DD HH:mm"
-                    ),
-                    "last_window_end": st.column_config.DatetimeColumn(
-                        "last window to (UTC)", format="YYYY-MM-DD HH:mm"
-                    ),
-                    "worst_window_end": st.column_config.DatetimeColumn(
-                        "worst window ends (UTC)", format="YYYY-MM-DD HH:mm"
-                    ),
-                    "worst_availability": st.column_config.NumberColumn(format="%.5f"),
-                    "peak_burn_rate": st.column_config.NumberColumn(format="%.2f"),
-                },
+                column_config=BREACH_COLUMNS,
             )
         else:
             st.success("No window broke the SLO.", icon=":material/check:")

@@ -485,17 +485,23 @@ if n > 1:
         if cold_key is not None:
             cold = comparison.groups[cold_key].mttf_hours
             cold_name = cold_key.split(" | ")[0]
-            ideal = (
-                f"Only one unit in service with {n - 1} cold spares and a perfect switch "
-                f"reaches {n} × MTBF = {ui.fmt_hours(n * single)}; "
-                if k == 1
-                else ""
-            )
+            spares = n - k
+            # k in service, n - k cold spares, perfect switch: n - k + 1 failures at rate k/MTBF.
+            ideal = ftmath.redundant_group(k, n, single, arrangement="standby").mttf_hours
+            in_service = "Only one unit" if k == 1 else f"Only {k} units"
+            multiple = f"{spares + 1} × MTBF" + ("" if k == 1 else f"/{k}")
             st.markdown(
-                f"{ideal}with this fail-over ({float(switch):.4g}) *{cold_name}* lasts "
-                f"{ui.fmt_hours(cold)} without repair. Repair is what changes the picture: a "
-                "failed unit is usually back long before the next failure, which the table "
-                "shows."
+                f"{in_service} in service with {spares} cold spare{'s' if spares > 1 else ''} "
+                f"and a perfect switch reach{'es' if k == 1 else ''} {multiple} = "
+                f"{ui.fmt_hours(ideal)}"
+                + (
+                    f"; with this fail-over ({float(switch):.4g}) *{cold_name}* lasts "
+                    f"{ui.fmt_hours(cold)} without repair."
+                    if float(switch) < 1.0
+                    else f" without repair (*{cold_name}*)."
+                )
+                + " Repair is what changes the picture: a failed unit is usually back long "
+                "before the next failure, which the table shows."
             )
         # Groups that need one unit of several: worse than one unit only through fail-overs.
         worse = table[(table["repair"] != "none") & (table["k"] == 1) & (table["n"] > 1)]

@@ -507,3 +507,48 @@ def test_durations_are_exact_to_the_nanosecond() -> None:
     outages = merge_outages(frame)
     assert_allclose(outages.loc[0, "hours"], (1 - 1e-9) / 3600, rtol=1e-12)
     assert np.issubdtype(outages["hours"].dtype, np.floating)
+
+
+class TestDurationUnitDoubt:
+    """Durations declared in one unit that all last seconds were probably written in another."""
+
+    def test_minutes_that_last_seconds_are_doubted(self) -> None:
+        log = read_incidents(
+            b"system,start,duration_minutes\nA,2024-01-01T00:00:00Z,0.05\n"
+            b"A,2024-01-02T00:00:00Z,0.099\n"
+        )
+        assert log.attrs["duration_unit"] == "min"
+        doubt = ftmath.duration_unit_doubt(log)
+        assert doubt is not None
+        assert "`duration_minutes` is read in minutes" in doubt
+        assert "the longest lasts 5.94 s" in doubt
+        assert doubt.endswith("are these durations in hours rather than minutes?")
+
+    @pytest.mark.parametrize(
+        ("unit", "question"),
+        [("s", "in minutes or hours rather than seconds?"), ("h", "is the unit right?")],
+    )
+    def test_a_chosen_unit_is_doubted_too(self, unit: str, question: str) -> None:
+        data = b"start,duration\n2024-01-01 00:00,0.002\n"
+        log = read_incidents(data, duration_unit=unit)  # type: ignore[arg-type]
+        doubt = ftmath.duration_unit_doubt(log)
+        assert doubt is not None and doubt.endswith(question)
+
+    @pytest.mark.parametrize(
+        "data",
+        [
+            b"start,duration_minutes\n2024-01-01 00:00,0.5\n",  # 30 s: plausible
+            b"start,duration_minutes\n2024-01-01 00:00,0\n",  # zero-length only: no scale
+            # End times are measured, not declared: never doubted, however short.
+            b"start,end\n2024-01-01T00:00:00Z,2024-01-01T00:00:01Z\n",
+            b"start,end,duration_minutes\n2024-01-01T00:00:00Z,2024-01-01T00:00:01Z,0.0167\n",
+        ],
+    )
+    def test_plausible_or_measured_durations_are_not_doubted(self, data: bytes) -> None:
+        assert ftmath.duration_unit_doubt(read_incidents(data)) is None
+
+    def test_the_threshold_is_checked(self) -> None:
+        log = read_incidents(b"start,duration_minutes\n2024-01-01 00:00,0.5\n")
+        assert ftmath.duration_unit_doubt(log, below_seconds=60) is not None
+        with pytest.raises(InputError, match="`below_seconds`"):
+            ftmath.duration_unit_doubt(log, below_seconds=0)

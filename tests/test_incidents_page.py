@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import json
 from pathlib import Path
 
 import pytest
@@ -164,6 +166,20 @@ def test_choosing_a_wrong_column_is_an_error_not_a_crash(at: AppTest) -> None:
     assert not messages(at, "error")
 
 
+@pytest.mark.parametrize("path", [PAGE, "pages/redundancy.py"])
+def test_no_bare_string_is_drawn_on_the_page(path: str) -> None:
+    # Streamlit "magic" writes a page file's bare top-level strings to the page, as Markdown:
+    # a docstring under a constant showed up above the title. Only the module docstring is
+    # exempt.
+    tree = ast.parse((Path(__file__).resolve().parents[1] / path).read_text(encoding="utf-8"))
+    bare = [
+        node.lineno
+        for node in tree.body[1:]
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+    ]
+    assert not bare, f"{path}: bare strings on lines {bare}"
+
+
 # --- the reviewer's findings ----------------------------------------------------------------
 
 
@@ -209,12 +225,105 @@ def test_seven_nines_and_a_huge_overspend_read_well(at: AppTest) -> None:
     assert "%" not in budget.delta
 
 
-def test_a_target_out_of_range_is_explained_not_ignored(at: AppTest) -> None:
-    widget(at, "incidents.target").set_value(100.0).run()
+@pytest.mark.parametrize(
+    ("key", "value", "expected"),
+    [
+        (
+            "incidents.target",
+            100.0,
+            "SLO: Target availability (%) must be a percentage strictly between 0 and 100 "
+            "(99.9 is three nines), got 100",
+        ),
+        # Review: "got 1.5 (150 %)" for a field in percent.
+        ("incidents.target", 150.0, "SLO: Target availability (%) must be a percentage"),
+        ("incidents.target", 0.0, "SLO: Target availability (%) must be a percentage"),
+        # Review: "SLO: window_days must be between 1 hour and 10 years, got 0.0".
+        (
+            "incidents.window",
+            0.0,
+            "SLO: Rolling window (days) must be between 1/24 (one hour) and 3,660 days "
+            "(ten years), got 0",
+        ),
+        ("incidents.window", 1e300, "SLO: Rolling window (days) must be between"),
+    ],
+)
+def test_slo_fields_out_of_range_are_explained_in_their_words(
+    at: AppTest, key: str, value: float, expected: str
+) -> None:
+    widget(at, key).set_value(value).run()
     assert not at.exception
     errors = messages(at, "error")
-    assert any(e.startswith("SLO: `target`") and "got 1 (100 %)" in e for e in errors), errors
+    assert any(e.startswith(expected) for e in errors), errors
+    assert not any("`" in e or "_days" in e or "_percent" in e for e in errors), errors
+    assert widget(at, key).value == value  # what was typed stays, with its message
     assert metric_values(at)["MTBF"] == "16.92 h"  # the rest of the page keeps working
+
+
+def test_a_fractional_window_is_accepted(at: AppTest) -> None:
+    widget(at, "incidents.window").set_value(0.5).run()
+    errors = messages(at, "error")  # a day's step is longer than the window
+    assert errors == [
+        "SLO: The evaluation step (Evaluate every) must be between one minute and the window "
+        "(12 h), got 24.0"
+    ]
+    widget(at, "incidents.step").set_value("6 hours").run()
+    assert not at.exception and not messages(at, "error")
+    assert any("per 0.5 days" in c.value for c in at.caption)
+
+
+def test_durations_of_seconds_read_in_seconds_and_are_questioned(at: AppTest) -> None:
+    # incidents_wrongunits.csv: "MTTR (mean) 0.00 h" next to "0.00123 / 0.00157 h".
+    rows = [f"A,2024-01-{d:02d}T00:00:00Z,{0.05 + 0.001 * d:.3f}" for d in range(1, 29)]
+    upload(at, "wrongunits.csv", ("system,start,duration_minutes\n" + "\n".join(rows)).encode())
+    shown = metric_values(at)
+    stats = ftmath.incident_statistics(
+        ftmath.read_incidents(("system,start,duration_minutes\n" + "\n".join(rows)).encode())
+    )
+    row = stats.row("A")
+    assert shown["MTTR (mean)"] == f"{row['mttr_hours'] * 3600:.3g} s"
+    assert shown["MTTR (mean)"] == "3.87 s"
+    median, p90 = row["mttr_median_hours"] * 3600, row["mttr_p90_hours"] * 3600
+    assert shown["MTTR median / p90"] == f"{median:.3g} / {p90:.3g} s"
+    assert shown["MTBF"] == "24.00 h"
+    caption = next(c.value for c in at.caption if "merged into" in c.value)
+    assert "down 1.81 min" in caption
+    warnings = messages(at, "warning")
+    assert any(
+        "`duration_minutes` is read in minutes" in w
+        and "rather than minutes? If so, choose the duration unit" in w
+        for w in warnings
+    ), warnings
+    # Choosing hours answers the question: no doubt, and the MTTR reads in minutes.
+    widget(at, "incidents.unit").set_value("h").run()
+    assert not any("rather than" in w for w in messages(at, "warning"))
+    assert metric_values(at)["MTTR (mean)"] == "3.87 min"  # the same numbers, now in hours
+
+
+def headers(frame) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Column -> header shown, for every column of a shown ``st.dataframe`` (index included)."""
+    config = json.loads(frame.proto.columns)
+    shown = {c: config.get(c, {}).get("label", c) for c in frame.value.columns}
+    if not config.get("_index", {}).get("hidden"):
+        shown["_index"] = config.get("_index", {}).get("label", str(frame.value.index.name))
+    return shown
+
+
+@pytest.mark.parametrize("pooled", [False, True])
+def test_every_table_has_human_headers(at: AppTest, pooled: bool) -> None:
+    # Review: "worst_availability", "peak_burn_rate" next to "first window from (UTC)".
+    if pooled:
+        widget(at, "incidents.system").set_value(ftmath.incidents.ALL_SYSTEMS).run()
+    shown = [headers(f) for f in at.dataframe]
+    assert len(shown) >= 2
+    for table in shown:
+        machine = {c: h for c, h in table.items() if "_" in h or h == h.lower()}
+        assert not {c: h for c, h in machine.items() if h != "n/a because"}, table
+    texts = {h for table in shown for h in table.values()}
+    if pooled:
+        assert {"Windows meeting the SLO", "Last burn rate (×)", "System"} <= texts, texts
+    else:
+        assert {"Worst availability", "Peak burn rate (×)", "First window from (UTC)"} <= texts
+    assert {"MTBF (h)", "MTTR p90 (h)"} <= texts
 
 
 def test_counts_are_singular_or_plural(at: AppTest) -> None:

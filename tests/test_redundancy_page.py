@@ -55,6 +55,55 @@ def test_the_naive_figure_is_shown_next_to_the_real_one(at) -> None:  # type: ig
     assert "22,200.00 h" in text  # the naive 3 x 7400
 
 
+def cold_sentence(at) -> str:  # type: ignore[no-untyped-def]
+    return next(m.value for m in at.markdown if "cold spare" in m.value)
+
+
+@pytest.mark.parametrize(
+    ("k", "n", "crews", "switch", "expected"),
+    [
+        (
+            1,
+            3,
+            1,
+            0.99,
+            "Only one unit in service with 2 cold spares and a perfect switch reaches "
+            "3 × MTBF = 22,200.00 h; with this fail-over (0.99) *Cold standby 1 + 2 spares* "
+            "lasts 21,978.74 h without repair.",
+        ),
+        (
+            2,
+            3,
+            2,
+            0.99,
+            # Review finding: this began "with this fail-over (0.99) ..." mid-sentence.
+            "Only 2 units in service with 1 cold spare and a perfect switch reach "
+            "2 × MTBF/2 = 7,400.00 h; with this fail-over (0.99) *Cold standby 2 + 1 spare* "
+            "lasts 7,363.00 h without repair.",
+        ),
+        (
+            3,
+            5,
+            1,
+            1.0,
+            "Only 3 units in service with 2 cold spares and a perfect switch reach "
+            "3 × MTBF/3 = 7,400.00 h without repair (*Cold standby 3 + 2 spares*).",
+        ),
+    ],
+)
+def test_the_cold_standby_sentence_is_whole_for_every_k(  # type: ignore[no-untyped-def]
+    at, k, n, crews, switch, expected
+) -> None:
+    at.number_input(key="redundancy.n").set_value(n)
+    at.number_input(key="redundancy.k").set_value(k)
+    at.number_input(key="redundancy.switch").set_value(switch)
+    at.number_input(key="redundancy.crews").set_value(crews).run()
+    assert not at.exception
+    sentence = cold_sentence(at)
+    assert sentence.startswith(expected)
+    assert sentence.endswith("which the table shows.")
+
+
 def test_changing_n_changes_the_table_and_the_numbers(at) -> None:  # type: ignore[no-untyped-def]
     before = metric_values(at)["Availability"]
     at.number_input(key="redundancy.n").set_value(2).run()

@@ -178,6 +178,18 @@ class TestBadOptions:
             ({"target": "high"}, "`target` must be a number"),
             ({"target": float("nan")}, "finite"),
             ({"target": 0.99, "window_days": 0}, "`window_days`"),
+            (
+                {"target": 0.99, "window_days": 0},
+                "between 1/24 (one hour) and 3,660 days (ten years), got 0",
+            ),
+            ({"target": 0.99, "window_days": 1e300}, "3,660 days (ten years), got 1e+300"),
+            ({"target_percent": 150}, "`target_percent` must be a percentage strictly between"),
+            ({"target_percent": 150}, "0 and 100 (99.9 is three nines), got 150"),
+            ({"target_percent": 100.0}, "got 100"),
+            ({"target_percent": 0}, "`target_percent`"),
+            ({"target_percent": "high"}, "`target_percent` must be a number"),
+            ({}, "give the SLO target once"),
+            ({"target": 0.99, "target_percent": 99.0}, "give the SLO target once"),
             ({"target": 0.99, "step_hours": 0}, "`step_hours`"),
             ({"target": 0.99, "step_hours": 24 * 31}, "`step_hours`"),
         ],
@@ -186,6 +198,13 @@ class TestBadOptions:
         with pytest.raises(InputError) as error:
             slo_report(read_incidents(DATA / "overlaps.csv"), **kwargs)
         assert message in str(error.value)
+
+    def test_a_percentage_is_the_same_target(self) -> None:
+        log = read_incidents(DATA / "overlaps.csv")
+        by_percent = slo_report(log, target_percent=99.0, window_days=0.25, step_hours=1)
+        by_fraction = slo_report(log, target=0.99, window_days=0.25, step_hours=1)
+        assert by_percent.target == 0.99
+        pd.testing.assert_frame_equal(by_percent.summary, by_fraction.summary)
 
     def test_too_many_windows(self) -> None:
         log = read_incidents(DATA / "overlaps.csv")

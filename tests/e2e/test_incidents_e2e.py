@@ -69,3 +69,18 @@ def test_a_shared_url_restores_the_slo_settings(page: Page) -> None:
     assert (
         metric(page, "Windows meeting the SLO") == f"{report.summary.loc['20', 'compliance']:.1%}"
     )
+
+
+def test_a_huge_window_is_refused_on_screen_not_read_as_one_day(page: Page) -> None:
+    # Review: 1e300 typed into the (integer) window field silently became 1 day.
+    open_page(page, "/incidents")
+    window = page.get_by_role("spinbutton", name="Rolling window (days)")
+    window.fill("1e300")
+    window.press("Enter")
+    wait_for_app(page)
+    alert = page.get_by_test_id("stAlert").filter(
+        has_text="Rolling window (days) must be between 1/24 (one hour) and 3,660 days"
+    )
+    expect(alert.first).to_be_visible()
+    expect(alert.first).to_contain_text("got 1e+300")
+    no_exception(page)
