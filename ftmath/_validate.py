@@ -36,7 +36,12 @@ def check_probability(value: Any, name: str) -> float:
     """A probability in [0, 1]."""
     number = as_float(value, name)
     if not 0.0 <= number <= 1.0:
-        raise InputError(f"`{name}` must be a probability in [0, 1], got {_describe(value)}")
+        # Pages enter probabilities in %: say the range both ways.
+        percent = f" ({100.0 * number:g} %)" if math.isfinite(number) else ""
+        raise InputError(
+            f"`{name}` must be a probability in [0, 1] (0 % to 100 %), got "
+            f"{_describe(value)}{percent}"
+        )
     return number
 
 

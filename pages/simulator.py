@@ -44,7 +44,7 @@ NAMES = {
     "budget_window_s": "the budget window (s)",
     "max_hedges": "the hedged copies",
     "hedge_delay_ms": "Hedge after (ms)",
-    "failure_rate": "Trips at failure rate (%) ÷ 100",
+    "failure_rate": "Trips at failure rate (%)",
     "window": "the sliding window (calls)",
     "minimum_calls": "the minimum calls",
     "open_s": "the time the breaker stays open (s)",
@@ -60,7 +60,7 @@ NAMES = {
     "seed": "Seed",
     **ui.LATENCY_NAMES,
 }
-CALL_NAMES = {**NAMES, "failure": "Failure probability of a call (%) ÷ 100"}
+CALL_NAMES = {**NAMES, "failure": "Failure probability of a call (%)"}
 MAX_REQUESTS = 200_000  # the page stays interactive: three policies run on every change
 FIELDS = [
     "timeout",
@@ -491,7 +491,7 @@ with chaos_col:
 chaos = (
     ui.guarded(
         ftmath.Chaos, kind, start, duration, extra_ms=extra, failure=brownout / 100,
-        where="Scenario", names={**NAMES, "failure": "Brown-out failures (%) ÷ 100"},
+        where="Scenario", names={**NAMES, "failure": "Brown-out failures (%)"},
     )
     if kind
     else None

@@ -157,7 +157,12 @@ def test_out_of_range_inputs_are_named_on_screen() -> None:
         ("simulator.requests", 0, "Requests must be a whole number from 1 to 200,000"),
         ("simulator.rate", 0.0, "Rate (requests/s) must be > 0"),
         ("simulator.rate", -5.0, "Rate (requests/s) must be > 0"),
-        ("simulator.failure", 150.0, "Failure probability of a call (%) ÷ 100 must be a prob"),
+        (
+            "simulator.failure",
+            150.0,
+            "Failure probability of a call (%) must be a probability in [0, 1] "
+            "(0 % to 100 %), got 1.5 (150 %)",
+        ),
         ("simulator.start", -10.0, "Starts at (s) must be >= 0"),
     ]
     for key, bad, text in cases:
