@@ -759,8 +759,7 @@ with right:
     breaks = pd.DataFrame(
         [
             {"input": RANGE_LABELS.get(name, b.label), "now": shown(name, b.base),
-             "break-even": shown(name, b.value) if b.value is not None
-             else ui.na(b.reason or "")}
+             "break-even": shown(name, b.value) if b.value is not None else "n/a"}
             for name, b in analysis.break_even.items()
         ]
     )  # fmt: skip
@@ -771,9 +770,17 @@ with right:
         key="roi.break_even",
         column_config={
             "now": st.column_config.TextColumn(),
-            "break-even": st.column_config.TextColumn(help="n/a says why there is none"),
+            "break-even": st.column_config.TextColumn(help="n/a: why there is none is below"),
         },
     )
+    # the reasons are sentences: below the table, where a narrow column cannot cut them off
+    missing = [
+        f"- **{RANGE_LABELS.get(name, b.label)}**: n/a — {ui.safe_message(b.reason or 'no root')}"
+        for name, b in analysis.break_even.items()
+        if b.value is None
+    ]
+    if missing:
+        st.caption("\n".join(missing))
     st.caption(
         "Solved with scipy's brentq between the values each input accepts; today's MTBF and "
         "MTTR say how good today must already be for the investment not to pay."
