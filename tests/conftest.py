@@ -10,6 +10,20 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 DATA = Path(__file__).resolve().parent / "data"
 
+# The ROI worked example of issue 7 (annual savings 607,725.61, NPV 1,364,625.89 at 8 %,
+# payback 0.255221 years, IRR 3.88455): the inputs every ROI test file starts from.
+ROI_WORKED_EXAMPLE = dict(
+    cost_per_hour=10_000,
+    mtbf_hours_now=500,
+    mttr_hours_now=4,
+    mtbf_hours_target=2000,
+    mttr_hours_target=2,
+    capex=150_000,
+    opex_per_year=20_000,
+    years=3,
+    discount_rate=0.08,
+)
+
 settings.register_profile(
     "default", max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )

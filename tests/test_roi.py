@@ -21,19 +21,7 @@ from ftmath.roi import (
     roi,
     roi_sensitivity,
 )
-
-# The worked example of issue 7.
-WORKED = dict(
-    cost_per_hour=10_000,
-    mtbf_hours_now=500,
-    mttr_hours_now=4,
-    mtbf_hours_target=2000,
-    mttr_hours_target=2,
-    capex=150_000,
-    opex_per_year=20_000,
-    years=3,
-    discount_rate=0.08,
-)
+from tests.conftest import ROI_WORKED_EXAMPLE as WORKED
 
 
 def case(**changes):

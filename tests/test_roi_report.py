@@ -27,18 +27,8 @@ from ftmath.roi_report import (
     roi_xlsx,
     scenario_from_json,
 )
+from tests.conftest import ROI_WORKED_EXAMPLE as WORKED
 
-WORKED = dict(
-    cost_per_hour=10_000,
-    mtbf_hours_now=500,
-    mttr_hours_now=4,
-    mtbf_hours_target=2000,
-    mttr_hours_target=2,
-    capex=150_000,
-    opex_per_year=20_000,
-    years=3,
-    discount_rate=0.08,
-)
 HOSTILE = "=HYPERLINK(\"http://evil\") <script>alert('x')</script> | *bold* [link](http://x)"
 
 

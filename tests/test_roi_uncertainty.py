@@ -12,18 +12,7 @@ from scipy import stats
 import ftmath
 from ftmath.roi import roi
 from ftmath.roi_uncertainty import MAX_DRAWS, simulate_roi
-
-WORKED = dict(
-    cost_per_hour=10_000,
-    mtbf_hours_now=500,
-    mttr_hours_now=4,
-    mtbf_hours_target=2000,
-    mttr_hours_target=2,
-    capex=150_000,
-    opex_per_year=20_000,
-    years=3,
-    discount_rate=0.08,
-)
+from tests.conftest import ROI_WORKED_EXAMPLE as WORKED
 
 
 def binomial_tolerance(p: float, n: int, z: float = 5.0) -> float:

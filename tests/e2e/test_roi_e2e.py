@@ -12,19 +12,8 @@ from playwright.sync_api import Page, expect
 
 import ftmath
 import ui
+from tests.conftest import ROI_WORKED_EXAMPLE as WORKED
 from tests.e2e.helpers import metric, no_exception, open_page, wait_for_app
-
-WORKED = dict(
-    cost_per_hour=10_000,
-    mtbf_hours_now=500,
-    mttr_hours_now=4,
-    mtbf_hours_target=2000,
-    mttr_hours_target=2,
-    capex=150_000,
-    opex_per_year=20_000,
-    years=3,
-    discount_rate=0.08,
-)
 
 
 def open_roi(page: Page, query: str = "") -> None:
