@@ -6,6 +6,7 @@ that names the parameter in backticks and says what is accepted.
 
 from __future__ import annotations
 
+import csv
 import math
 from collections.abc import Iterable
 from typing import Any
@@ -78,3 +79,23 @@ def check_probabilities(values: Iterable[float], name: str) -> np.ndarray:
         i = int(np.flatnonzero(bad)[0])
         raise InputError(f"`{name}[{i}]` must be a probability in [0, 1], got {array[i]:g}")
     return array
+
+
+def check_unique_header(first_line: str, delimiter: str) -> None:
+    """Refuse a CSV header that names a column twice.
+
+    Readers would otherwise keep one of the two silently (pandas renames the second
+    ``name.1``), so the user would not know which values were read.
+    """
+    fields = next(csv.reader([first_line.lstrip("\ufeff")], delimiter=delimiter), [])
+    seen: dict[str, int] = {}
+    for position, field in enumerate(fields, start=1):
+        name = field.strip()
+        if not name:
+            continue
+        if name in seen:
+            raise InputError(
+                f"the header names the column `{name[:60]}` twice (columns {seen[name]} and "
+                f"{position}): rename or remove one, so that it is clear which one to read"
+            )
+        seen[name] = position

@@ -19,6 +19,7 @@ from typing import IO, Any
 import numpy as np
 import pandas as pd
 
+from ftmath._validate import check_unique_header
 from ftmath.errors import InputError
 from ftmath.timeparse import check_timezone, parse_times
 
@@ -136,8 +137,8 @@ def _decode(data: bytes) -> str:
                 text = None
         if text is None:
             raise InputError(
-                "the file is not text (it holds zero bytes): upload a CSV of events, "
-                "one row per event with a time and a type column"
+                "the file is not text (it holds NUL bytes, as binary files do): upload a CSV of "
+                "events, one row per event with a time and a type column"
             )
     else:
         try:
@@ -182,10 +183,12 @@ def _read_frame(source: Source) -> pd.DataFrame:
             f"got {type(source).__name__}"
         )
     text = _decode(data)
+    delimiter = _delimiter(text)
+    check_unique_header(text.lstrip("\ufeff").partition("\n")[0].rstrip("\r"), delimiter)
     try:
         frame = pd.read_csv(
             io.StringIO(text),
-            sep=_delimiter(text),
+            sep=delimiter,
             dtype=str,
             keep_default_na=False,
             skipinitialspace=True,

@@ -59,6 +59,7 @@ from typing import IO, Any, Literal, cast
 import numpy as np
 import pandas as pd
 
+from ftmath._validate import check_unique_header
 from ftmath.errors import InputError
 from ftmath.explain import Explanation, latex_number
 
@@ -274,6 +275,7 @@ def _read_table(data: bytes) -> pd.DataFrame:
             "the file has only one column: an outage log needs at least a start column and "
             "an end or duration column, separated by commas, semicolons or tabs"
         )
+    check_unique_header(first, delimiter)
     try:
         frame = pd.read_csv(
             io.StringIO(text.lstrip("\ufeff")),
@@ -446,9 +448,13 @@ def _parse_times(
     try:
         return parsed.dt.tz_convert("UTC").dt.as_unit("ns")
     except (OverflowError, ValueError, pd.errors.OutOfBoundsDatetime):
+        years = parsed.dt.year
+        outside = ((years < 1678) | (years > 2261)).fillna(False).to_numpy(dtype=bool)
+        where = _row_label(int(np.flatnonzero(outside)[0])) if outside.any() else "a row"
+        value = values.iloc[int(np.flatnonzero(outside)[0])] if outside.any() else ""
         raise InputError(
-            f"column `{column}` holds a time outside the years 1678 to 2261, which cannot be "
-            "computed with"
+            f"column `{column}`, {where}: {value!r} is outside the years 1678 to 2261, the "
+            "range of times this reader computes with; check the year"
         ) from None
 
 

@@ -373,6 +373,10 @@ def _lines(data: bytes | Path) -> Any:
     return (line for line in fmt.whole(data).decode("utf-8", errors="replace").splitlines())
 
 
+#: The longest latency a file may hold, ms (about 116 days): beyond it the unit is wrong.
+MAX_LATENCY_MS = 1e10
+
+
 def _finish(frame: pd.DataFrame, column: str) -> pd.DataFrame:
     """Validate the tidy table: non-negative finite latencies, labels as text."""
     if frame.empty:
@@ -386,6 +390,14 @@ def _finish(frame: pd.DataFrame, column: str) -> pd.DataFrame:
         raise InputError(
             f"column `{column}`, data row {row + 1}: latency {latency[row]:g} is not allowed; "
             "latencies must be finite and not negative"
+        )
+    huge = latency > MAX_LATENCY_MS
+    if huge.any():
+        row = int(np.flatnonzero(huge)[0])
+        raise InputError(
+            f"column `{column}`, data row {row + 1}: latency {latency[row]:g} ms is longer than "
+            f"{MAX_LATENCY_MS / 86_400_000:.0f} days, which no request waits; check the latency "
+            "unit (are these microseconds or nanoseconds?)"
         )
     missing = np.isnan(latency) & ok
     if missing.any():

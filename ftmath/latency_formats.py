@@ -27,6 +27,7 @@ from xml.etree import ElementTree
 import numpy as np
 import pandas as pd
 
+from ftmath._validate import check_unique_header
 from ftmath.errors import InputError
 
 HEAD_BYTES = 256 * 1024
@@ -237,8 +238,11 @@ def read_table(
     ``columns`` limits what is converted (the rest is only tokenised); ``text_columns`` are
     kept as text; ``types`` ("int64", "bool") spares the fast reader its type inference (a
     cell that does not fit sends the file to the careful reader, which says where).
-    Quoted fields may hold delimiters and line breaks.
+    Quoted fields may hold delimiters and line breaks. A header that names a column twice
+    is refused (which of the two to read would be a guess).
     """
+    if header and names is None:
+        check_unique_header(_first_line(data), delimiter)
     try:
         return _read_arrow(data, delimiter, header, columns, text_columns, names, types)
     except ImportError:
@@ -293,6 +297,15 @@ def _read_arrow(
     return frame
 
 
+def _first_line(data: bytes | Path) -> str:
+    if isinstance(data, Path):
+        with data.open("rb") as file:
+            head = file.readline()
+    else:
+        head = data[: data.find(b"\n")] if b"\n" in data[: 1 << 20] else data[: 1 << 20]
+    return head.decode("utf-8", errors="replace").rstrip("\r\n")
+
+
 def _arrow_input(data: bytes | Path) -> Any:
     import pyarrow as pa
 
@@ -340,7 +353,8 @@ def numbers(values: pd.Series, column: str, *, what: str = "a number") -> np.nda
     """
     if pd.api.types.is_bool_dtype(values):
         raise InputError(f"column `{column}` holds true/false values, expected {what}")
-    if pd.api.types.is_numeric_dtype(values):
+    if pd.api.types.is_numeric_dtype(values) or values.isna().all():
+        # (a column of empty cells only is read as nulls, with no type of its own)
         return values.to_numpy(dtype=float, na_value=np.nan)
     text = values.astype("str").str.strip()
     parsed = pd.to_numeric(text, errors="coerce")
@@ -353,7 +367,7 @@ def numbers(values: pd.Series, column: str, *, what: str = "a number") -> np.nda
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
         raise InputError(
-            f"column `{column}`, data row {row + 1}: {text.iloc[row][:40]!r} is not a number; "
+            f"column `{column}`, data row {row + 1}: {str(text.iloc[row])[:40]!r} is not a number; "
             f"expected {what}"
         )
     return parsed.to_numpy(dtype=float, na_value=np.nan)

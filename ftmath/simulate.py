@@ -1478,7 +1478,7 @@ def check_traffic(
     requests : int
         How many requests, a whole number from 1 to ``max_requests``.
     rate_per_s : float
-        Their arrival rate, > 0 and at most 10,000,000 per second.
+        Their arrival rate, from 0.001 to 10,000,000 per second.
     seed : int, optional
         Random seed, a whole number >= 0.
     max_requests : int, optional
@@ -1502,8 +1502,11 @@ def check_traffic(
     most = _whole(max_requests, "max_requests", 1, _MAX_REQUESTS)
     n = _whole(requests, "requests", 1, most)
     rate = check_positive(rate_per_s, "rate_per_s")
-    if rate > 1e7:
-        raise InputError(f"`rate_per_s` must be at most 10,000,000, got {rate:g}")
+    if not 1e-3 <= rate <= 1e7:
+        raise InputError(
+            "`rate_per_s` must be from 0.001 (a request every 1,000 s) to 10,000,000 per "
+            f"second, got {rate:g}"
+        )
     return n, rate, _whole(seed, "seed", 0, 2**63 - 1)
 
 

@@ -470,7 +470,9 @@ with chaos_col:
         "Requests", value=60_000, step=10_000, key="simulator.requests",
         bind="query-params",
     )  # fmt: skip
-    b.number_input("Rate (requests/s)", value=200.0, key="simulator.rate", bind="query-params")
+    b.number_input(
+        "Rate (requests/s)", value=200.0, format="%g", key="simulator.rate", bind="query-params"
+    )
     c.number_input("Seed", value=0, key="simulator.seed")
     traffic = ui.guarded(
         ftmath.check_traffic,

@@ -184,6 +184,8 @@ class TestBadFiles:
             (np.random.default_rng(0).bytes(100_000), "not text"),
             (b"when,what\n2024-01-01,disk\n", "no time column found"),
             (b"time,colour\n2024-01-01,red\n", "no type column found"),
+            (b"time,type,type\n2024-01-01,disk,net\n", r"`type` twice \(columns 2 and 3\)"),
+            (b"\x00\x01binary", "not text \\(it holds NUL bytes"),
         ],
     )
     def test_message(self, data: bytes, message: str) -> None:

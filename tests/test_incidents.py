@@ -159,6 +159,11 @@ class TestReadIncidents:
             (b"start,end\n1e30,2e30\n", "out of range"),
             (b"start,end\n2,5\n", "too small to be epoch times"),
             (b"start,end\n3000-01-01 00:00,3000-01-02 00:00\n", "1678 to 2261"),
+            (
+                b"start,end\n2024-01-01,2024-01-01 01:00\n2300-01-01,2300-01-01 01:00\n",
+                "column `start`, row 3: '2300-01-01' is outside the years 1678 to 2261",
+            ),
+            (b"start,end,start\n2024-01-01,2024-01-02,x\n", "`start` twice (columns 1 and 3)"),
         ],
     )
     def test_bad_files_give_a_clear_input_error(self, data: bytes, message: str) -> None:

@@ -296,9 +296,21 @@ class TestBadFiles:
         with pytest.raises(InputError, match="`unit` must be one of"):
             read_latencies(b"latency\n1\n", unit="hours")
 
-    def test_huge_values_are_numbers_not_errors(self) -> None:
-        frame = read_latencies(b"latency_ms\n1e300\n5\n")
-        assert frame["latency_ms"].tolist() == [1e300, 5.0]
+    def test_latencies_beyond_116_days_are_a_wrong_unit(self) -> None:
+        """1e308 ms once gave an infinite median downstream ("median inf ms"); a latency
+        longer than any request waits says the unit is wrong, and the boundary is kept."""
+        assert read_latencies(b"latency_ms\n1e10\n5\n")["latency_ms"].tolist() == [1e10, 5.0]
+        with pytest.raises(InputError, match=r"data row 2: latency 1e\+308 ms .* latency unit"):
+            read_latencies(b"latency_ms\n5\n1e308\n")
+
+    def test_a_column_of_empty_latencies_is_explained(self) -> None:
+        """Only 'nan' cells: read as nulls with no type (was a TypeError)."""
+        with pytest.raises(InputError, match="data row 1: a successful request without"):
+            read_latencies(b"latency_ms\n" + b"nan\n" * 50)
+
+    def test_a_column_named_twice_is_refused(self) -> None:
+        with pytest.raises(InputError, match=r"`latency_ms` twice \(columns 1 and 2\)"):
+            read_latencies(b"latency_ms,latency_ms,label\n1,2,a\n3,4,b\n")
 
 
 @given(

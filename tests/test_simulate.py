@@ -677,7 +677,9 @@ class TestCheckTraffic:
             (1e300, 200, 2_000_000, "from 1 to 2,000,000"),
             (1_000, 0, 200_000, "`rate_per_s` must be > 0"),
             (1_000, -5, 200_000, "`rate_per_s` must be > 0"),
-            (1_000, 1e300, 200_000, "`rate_per_s` must be at most 10,000,000"),
+            (1_000, 1e300, 200_000, "`rate_per_s` must be from 0.001 .* to 10,000,000"),
+            # a reviewer's 1e-320/s once ran 'about inf s' and overflowed every policy
+            (1_000, 1e-320, 200_000, "`rate_per_s` must be from 0.001 .* got 9.99989e-321"),
         ],
     )
     def test_refuses_out_of_range(self, requests, rate, most, message) -> None:  # noqa: ANN001
