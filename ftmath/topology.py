@@ -154,6 +154,9 @@ def parse_topology(document: Mapping[str, Any] | str | bytes) -> Topology:
         For unknown keys, unknown component names, ``k`` outside ``1..n``, probabilities
         outside [0, 1] or negative hours; the message names the place in the document, such
         as ``system.series[1].k_of_n.k``.
+    ComputationLimitError
+        When more than `MAX_SHARED` shared components overlap in one block (an exact answer
+        would take too long).
 
     Examples
     --------
@@ -190,6 +193,7 @@ def parse_topology(document: Mapping[str, Any] | str | bytes) -> Topology:
         )
     shared = tuple(sorted(name for name, count in plain.items() if count > 1))
     _annotate(root, plain, set(shared))
+    _check_overlap(root, set(shared))  # refused here, so a parsed topology can be evaluated
     return Topology(
         name=name,
         components=components,
@@ -413,6 +417,24 @@ def _names(node: _Node, kind: str) -> list[str]:
     if node.kind == kind:
         return [node.name]
     return [name for child in node.children for name in _names(child, kind)]
+
+
+def _check_overlap(node: _Node, shared: set[str]) -> set[str]:
+    """The shared components still open above ``node``; raise when too many overlap."""
+    if node.kind == "leaf":
+        return {node.name} if node.name in shared else set()
+    if node.kind == "copies":
+        return set()
+    carried: set[str] = set()
+    for child in node.children:
+        carried |= _check_overlap(child, shared)
+    if len(carried) > MAX_SHARED:
+        raise ComputationLimitError(
+            f"`{node.path}` combines {len(carried)} shared components; at most "
+            f"{MAX_SHARED} can overlap in one block for an exact answer. Split the system "
+            "into independent parts, or model some dependencies as independent copies"
+        )
+    return carried - set(node.eliminate)
 
 
 def _annotate(node: _Node, totals: Counter[str], shared: set[str]) -> Counter[str]:
@@ -641,27 +663,9 @@ class _Engine:
         for node in _walk(topology.root):
             for child in node.children:
                 self.parent[id(child)] = node
-        self._check_overlap(topology.root)
         self.cache: dict[int, _Pair] = {}
         self.before_elimination: dict[int, _Pair] = {}  # base values, shared axes still open
         self.others: dict[tuple[int, int], _Coefficients] = {}
-
-    def _check_overlap(self, node: _Node) -> set[str]:
-        """The shared components still open above ``node``; raise when too many overlap."""
-        if node.kind == "leaf":
-            return {node.name} if node.name in self.axis else set()
-        if node.kind == "copies":
-            return set()
-        carried: set[str] = set()
-        for child in node.children:
-            carried |= self._check_overlap(child)
-        if len(carried) > MAX_SHARED:
-            raise ComputationLimitError(
-                f"`{node.path}` combines {len(carried)} shared components; at most "
-                f"{MAX_SHARED} can overlap in one block for an exact answer. Split the system "
-                "into independent parts, or model some dependencies as independent copies"
-            )
-        return carried - set(node.eliminate)
 
     # Values --------------------------------------------------------------------------------
 

@@ -73,6 +73,24 @@ def test_a_valid_document_replaces_the_topology() -> None:
     assert metric_values(at)["Nines"] == "4.00"
 
 
+def test_a_document_too_big_to_evaluate_keeps_the_last_result() -> None:
+    """A breaker review imported a ring of 40 shared components: accepted, then it wiped the
+    results. It is refused where it is applied, and the last good result stays."""
+    at = open_page("pages/topology.py")
+    before = metric_values(at)
+    ring = [{"series": [f"c{i}", f"c{(i + 1) % 40}"]} for i in range(40)]
+    doc = {
+        "components": {f"c{i}": {"availability": 0.9} for i in range(40)},
+        "system": {"parallel": ring},
+    }
+    key = f"topology.json.{at.session_state['topology.version']}"
+    at.text_area(key=key).input(json.dumps(doc))
+    at.button(key="topology.apply").click().run()
+    assert not at.exception
+    assert any("at most 24 can overlap" in m for m in messages(at))
+    assert metric_values(at) == before
+
+
 def test_a_bad_value_in_the_components_table_is_reported() -> None:
     at = open_page("pages/topology.py")
     before = metric_values(at)

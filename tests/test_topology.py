@@ -213,6 +213,11 @@ class TestSharedComponents:
         }
         with pytest.raises(ftmath.ComputationLimitError, match="at most 24 can overlap"):
             ftmath.evaluate(doc)
+        # refused when parsed, so a page never accepts a document it cannot evaluate
+        with pytest.raises(
+            ftmath.ComputationLimitError, match=r"`system.parallel\[0\].series` combines 25 shared"
+        ):
+            ftmath.parse_topology(doc)
 
     def test_precision_of_shared_tiny_unreliabilities(self) -> None:
         doc = {
