@@ -99,7 +99,7 @@ def csv_bytes(frame: pd.DataFrame, *, index: bool = False) -> bytes:
 
 
 def escape_markdown(text: Any) -> str:
-    r"""Escape text so Markdown shows it literally (no links, emphasis, HTML or table breaks).
+    r"""Escape text so Markdown shows it literally (no links, emphasis, HTML, LaTeX, table breaks).
 
     Parameters
     ----------
@@ -113,11 +113,11 @@ def escape_markdown(text: Any) -> str:
 
     Examples
     --------
-    >>> escape_markdown("a|b *c* <script>")
-    'a\\|b \\*c\\* &lt;script&gt;'
+    >>> escape_markdown("a|b *c* <script> $x$")
+    'a\\|b \\*c\\* &lt;script&gt; \\$x\\$'
     """
     escaped = html.escape(str(text), quote=False)
-    escaped = re.sub(r"([\\`*_{}\[\]()#+!|~>])", r"\\\1", escaped)
+    escaped = re.sub(r"([\\`*_{}\[\]()#+!|~>$])", r"\\\1", escaped)  # $: no LaTeX
     return escaped.replace("\r", " ").replace("\n", " ")
 
 
