@@ -67,11 +67,11 @@ edited = st.data_editor(
 )
 
 targets = dict(zip(edited["System kind"], edited["Target availability (%)"] / 100.0, strict=True))
-bad = [kind for kind, value in targets.items() if pd.isna(value) or not 0 < value <= 1]
+bad = [kind for kind, value in targets.items() if pd.isna(value) or not 0 < value < 1]
 if bad:
     st.error(
-        f"Targets must be above 0 % and at most 100 %: check {', '.join(bad)}. "
-        "The table below leaves them out."
+        f"Targets must be above 0 % and below 100 % (100 % allows no downtime at all, which "
+        f"no system reaches): check {', '.join(bad)}. The table below leaves them out."
     )
     targets = {kind: value for kind, value in targets.items() if kind not in bad}
 

@@ -49,3 +49,17 @@ def test_year_length_in_the_sidebar() -> None:
     at = open_page("pages/home.py")
     at.sidebar.radio(key="sidebar.year").set_value("365.25 days (8,766 h)").run()
     assert metric_values(at)["Downtime per year"] == "52 min 36 s"  # 0.8766 h
+
+
+def test_a_target_of_100_percent_is_refused_not_shown_as_cannot_fail() -> None:
+    """A newcomer set 100 %: the page showed '∞ (cannot fa…' nines and no downtime."""
+    at = open_page("pages/home.py")
+    at.session_state["home.targets"] = {
+        "edited_rows": {0: {"Target availability (%)": 100.0}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    assert not at.exception
+    assert any("below 100 %" in m and "Critical infrastructure" in m for m in messages(at))
+    assert "Nines" not in metric_values(at)  # the chosen kind's target was left out
