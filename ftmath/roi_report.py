@@ -844,12 +844,27 @@ def npv_distribution_figure(analysis: RoiAnalysis) -> go.Figure:
     return _fitted(figure)
 
 
-def _explanation_facts(e: Explanation) -> dict[str, str]:
-    """An explanation in plain text (the report opens offline, without a LaTeX renderer)."""
-    value = "n/a — " + (e.unavailable_reason or "") if e.value is None else f"{e.value:,.6g}"
+def _explanation_facts(e: Explanation, currency: str) -> dict[str, str]:
+    """An explanation as text, its value in the unit the page shows.
+
+    The report opens offline, so formulas are shown as LaTeX source: the same text the
+    Markdown report typesets.
+    """
+    if e.value is None:
+        value = "n/a — " + (e.unavailable_reason or "")
+    elif e.unit == "money":
+        value = _money(e.value, currency)
+    elif e.unit == "money per year":
+        value = f"{_money(e.value, currency)} a year"
+    elif e.unit == "years":
+        value = f"{e.value:,.6g} years ({e.value * 12:,.3g} months)"
+    elif e.unit:
+        value = f"{e.value:,.6g} {e.unit}"
+    else:  # ratios: IRR, ROI, availability, probabilities
+        value = f"{e.value:,.6g} ({100 * e.value:,.6g} %)"
     facts = {e.quantity: value}
-    if e.expression:
-        facts["Formula"] = e.expression.replace("**", "^")
+    facts["Formula (LaTeX)"] = e.formula
+    facts["Substituted"] = e.substituted
     facts["With"] = ", ".join(f"{k} = {v:,.10g}" for k, v in e.inputs.items())
     facts["Convention"] = e.convention
     facts["Source"] = e.reference
@@ -910,7 +925,7 @@ def roi_html(analysis: RoiAnalysis) -> bytes:
         ("heading", "How the numbers are computed"),
     ]  # fmt: skip
     for e in [*r.explain().values(), *sim.explain().values()]:
-        blocks.append(("facts", _explanation_facts(e)))
+        blocks.append(("facts", _explanation_facts(e, cur)))
     return report.html_report(
         s.name,
         blocks,

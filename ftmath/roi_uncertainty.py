@@ -172,6 +172,7 @@ class RoiSimulation:
                 "P50",
                 convention + " Percentiles interpolate linearly between order statistics.",
                 reference,
+                unit="money",
             ),
         }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import json
 from html.parser import HTMLParser
@@ -306,6 +307,18 @@ class TestHtml:
             pio.templates.default = before
         assert '"paper_bgcolor":"rgb(17,17,17)"' not in page
         assert page.count('"automargin":true') >= 6
+
+    def test_explanations_speak_the_page_s_units_not_numpy(
+        self, analysis: ftmath.RoiAnalysis
+    ) -> None:
+        """A newcomer read 'IRR 1.80684' beside a headline of 180.68 %, payback in years beside
+        months, and formulas in numpy names (expm1, log1p): the report now gives the value in
+        the page's unit and the formula as the LaTeX the Markdown report typesets."""
+        page = html.unescape(roi_html(analysis).decode())
+        assert "expm1" not in page and "log1p" not in page
+        assert "3.88455 (388.455 %)" in page  # IRR of the worked example (issue 7)
+        assert "0.255221 years (3.06 months)" in page
+        assert r"NPV = -C + \sum_{t=1}^{n}" in page
 
     def test_general_builder_rejects_unknown_blocks(self) -> None:
         with pytest.raises(ftmath.InputError, match=r"`blocks\[0\]`"):
