@@ -505,8 +505,8 @@ with tabs[0]:
     )
     st.caption(
         "Nearest-rank percentiles (the HdrHistogram convention); intervals from order "
-        "statistics, valid for any distribution. An empty bound means the sample cannot "
-        "support it: say p99.9 of 1,000 requests has no upper bound."
+        "statistics, valid for any distribution. A bound shown as n/a is one the sample cannot "
+        "support: say p99.9 of 1,000 requests has no upper bound."
     )
 
 with tabs[1]:
@@ -823,7 +823,9 @@ with tabs[5]:
         + (
             "(your deadline)"
             if deadline != 0
-            else "(all attempts at the per-try timeout plus the largest back-offs)"
+            else "(every attempt at the per-try timeout plus the back-off cap before each "
+            "retry: a bound for every client, since Envoy's, gRPC's and Resilience4j's back-offs "
+            "grow differently from the table under Retries & hedging)"
         )
         + ". Durations are rounded up, never down. gRPC has no per-try timeout and caps "
         "attempts at 5; Resilience4j's TimeLimiter is the per-try timeout."

@@ -353,11 +353,14 @@ with st.expander("Add a component from the catalog or from other pages"):
     rebuild = st.number_input(
         "Replace-and-rebuild time (h)", 0.1, 10_000.0, 24.0, key="topology.catalog.rebuild"
     )
+
+    def estimate(hours: float) -> str:  # three significant digits: it is an estimate
+        return f"{float(f'{hours:.3g}'):,.0f} h"
+
     st.caption(
-        f"{drive['failed']} failures in {drive['drive_days']:,.0f} drive-days: MTBF "
-        f"{ui.fmt_hours(drive['mtbf_hours'])} "
-        f"(90 % interval {ui.fmt_hours(drive['mtbf_low_hours'])}"
-        f" – {ui.fmt_hours(drive['mtbf_high_hours'])})."
+        f"{drive['failed']} failures in {drive['drive_days']:,.0f} drive-days: MTBF about "
+        f"{estimate(drive['mtbf_hours'])} (90 % interval {estimate(drive['mtbf_low_hours'])}"
+        f" – {estimate(drive['mtbf_high_hours'])})."
     )
     st.button(
         f"Add drive {model}",
