@@ -439,7 +439,8 @@ def scenario_from_json(data: bytes | str | Mapping[str, Any]) -> RoiScenario:
     try:
         return _checked(scenario)
     except InputError as error:
-        raise InputError(f"{error}") from None
+        # the library's parameter is `uncertain`; the document's key is `uncertainty`
+        raise InputError(str(error).replace("`uncertain", "`uncertainty")) from None
 
 
 # --- formatting shared by the exports ------------------------------------------------------------

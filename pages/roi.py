@@ -177,6 +177,11 @@ def folded_edits(
     return folded
 
 
+def add_notice(text: str) -> None:
+    """Add a sentence to the notice shown once at the top of the next run."""
+    st.session_state[NOTICE] = " ".join(filter(None, [st.session_state.get(NOTICE), text]))
+
+
 def apply_scenario(scenario: ftmath.RoiScenario, *, set_year: bool = True) -> None:
     """Put a whole scenario on the page (the example, or an imported file).
 
@@ -192,6 +197,11 @@ def apply_scenario(scenario: ftmath.RoiScenario, *, set_year: bool = True) -> No
     st.session_state["roi.draws"] = (
         scenario.draws if scenario.draws in DRAW_CHOICES else DRAW_CHOICES[1]
     )
+    if scenario.draws not in DRAW_CHOICES:
+        add_notice(
+            f"The file asks for {scenario.draws:,} Monte Carlo draws; this page runs one of "
+            f"{', '.join(f'{d:,}' for d in DRAW_CHOICES)}, so it uses {DRAW_CHOICES[1]:,}."
+        )
     st.session_state["roi.seed"] = int(scenario.seed)
     st.session_state["roi.poisson"] = scenario.poisson
     st.session_state["roi.repair"] = scenario.repair
@@ -207,9 +217,7 @@ def apply_scenario(scenario: ftmath.RoiScenario, *, set_year: bool = True) -> No
     if labels:
         st.session_state["sidebar.year"] = labels[0]
     else:
-        st.session_state[NOTICE] = (
-            f"The file uses a year of {year:g} h; this page uses the sidebar's year length."
-        )
+        add_notice(f"The file uses a year of {year:g} h; this page uses the sidebar's year length.")
 
 
 def init_state() -> None:

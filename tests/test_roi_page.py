@@ -158,6 +158,18 @@ def test_import_restores_the_page() -> None:
     )
 
 
+def test_an_import_with_draws_the_page_does_not_offer_says_so() -> None:
+    """A breaker review imported 7 draws: it silently became 100,000."""
+    at = fresh()
+    scenario = ftmath.RoiScenario(dict(WORKED), name="Seven", draws=7)
+    data = roi_report.roi_json(ftmath.analyse_roi(scenario))
+    at.file_uploader(key="roi.import").set_value(("seven.json", data, "application/json")).run()
+    assert not at.exception
+    info = " ".join(messages(at, "info"))
+    assert "Imported seven.json." in info and "asks for 7 Monte Carlo draws" in info
+    assert at.session_state["roi.draws"] == 100_000
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
@@ -168,6 +180,11 @@ def test_import_restores_the_page() -> None:
         ('{"inputs": 1}'.encode("utf-16"), "`inputs` must be an object"),
         # the reviewer's roi_deep2.json: 1,500 nested lists blanked the page (RecursionError)
         (b'{"inputs":' + b"[" * 1500 + b"]" * 1500 + b"}", "nested too deeply"),
+        # a breaker review: the message named the library's `uncertain`, not the file's key
+        (
+            json.dumps({"inputs": WORKED, "uncertainty": {"capex": "abc"}}).encode(),
+            "`uncertainty.capex` must be three numbers",
+        ),
     ],
 )
 def test_a_bad_import_says_why_and_loses_nothing(data: bytes, message: str) -> None:
