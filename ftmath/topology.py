@@ -269,8 +269,10 @@ def _number(value: Any, where: str, *, minimum: float, maximum: float | None = N
 
 
 def _parse_components(raw: Any, mission: float | None) -> dict[str, Component]:
-    if not isinstance(raw, Mapping) or not raw:
+    if not isinstance(raw, Mapping):
         raise InputError("`components` must be an object mapping each name to its figures")
+    if not raw:
+        raise InputError("`components` is empty: name at least one component and its figure")
     components: dict[str, Component] = {}
     for name, spec in raw.items():
         where = f"components.{name}"

@@ -465,6 +465,7 @@ if system != POOLED:
     usable = usable_figures(row)
     years = f"{row['window_start']:%Y}-{row['window_end']:%Y}"
     label = "LANL system" if log.attrs["format"].startswith("LANL") else source.name + ", system"
+    sent_name = f"{label} {system} (measured)"
     cols = st.columns([2, 3])
     cols[0].button(
         "Use these figures",
@@ -473,7 +474,7 @@ if system != POOLED:
         disabled=not usable,
         on_click=send,
         args=(
-            f"{system} (measured)",
+            sent_name,
             float(row["mtbf_hours"]) if usable else 0.0,
             float(row["mttr_hours"]) if usable else 0.0,
             f"measured from {row['outages']:,} outages, {years}; "
@@ -483,9 +484,9 @@ if system != POOLED:
         help="Offers this system's measured MTBF and MTTR to the Topology, Redundancy and ROI "
         "pages (in their 'sent from other pages' lists).",
     )
-    if st.session_state.get("incidents.sent") == f"{system} (measured)":
+    if st.session_state.get("incidents.sent") == sent_name:
         cols[1].success(
-            f"Sent {system} (measured): MTBF {readable_hours(row['mtbf_hours'])}, MTTR "
+            f"Sent {sent_name}: MTBF {readable_hours(row['mtbf_hours'])}, MTTR "
             f"{readable_hours(row['mttr_hours'])}.",
             icon=":material/check:",
         )

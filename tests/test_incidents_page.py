@@ -76,13 +76,13 @@ def test_use_these_figures_hands_off_mtbf_and_mttr(
 ) -> None:
     widget(at, "incidents.send").click().run()
     assert not at.exception
-    sent = at.session_state[ui.HANDOFF_KEY]["20 (measured)"]
+    sent = at.session_state[ui.HANDOFF_KEY]["LANL system 20 (measured)"]
     row = lanl_stats.row("20")
     assert sent["mtbf_hours"] == pytest.approx(row["mtbf_hours"], abs=1e-4)
     assert sent["mttr_hours"] == pytest.approx(row["mttr_hours"], abs=1e-4)
     assert sent["source"] == "Incidents & SLO: LANL system 20, 2001-2005"
     assert "MTBF = mean up time" in sent["note"]
-    assert any("Sent 20 (measured)" in m for m in messages(at, "success"))
+    assert any("Sent LANL system 20 (measured)" in m for m in messages(at, "success"))
 
 
 def test_target_and_window_change_the_budget(at: AppTest) -> None:

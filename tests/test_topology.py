@@ -317,6 +317,8 @@ class TestDocumentErrors:
             ("[1, 2]", "must be a JSON object"),
             ('{"components": {"a": {"availability": 0.9}}}', "no `system`"),
             ('{"system": "a"}', "no `components`"),
+            ('{"components": {}, "system": {"series": []}}', "`components` is empty"),
+            ('{"components": [], "system": "a"}', "`components` must be an object mapping"),
             (
                 '{"components": {"a": {"availability": 0.9}}, "system": "a", "extra": 1}',
                 "unknown key `extra`",
