@@ -160,14 +160,20 @@ def nines_axis(fig: go.Figure) -> None:
     )
 
 
+def chart_unit(timeout_ms: float) -> tuple[float, str]:
+    """Milliseconds, or seconds when the timeout is 10 s or more (as the headline shows it)."""
+    return (1000.0, "s") if timeout_ms >= 10_000 else (1.0, "ms")
+
+
 def spectrum_chart(spectrum: pd.DataFrame, table: pd.DataFrame, timeout: float, name: str):
+    scale, unit = chart_unit(timeout)
     finite = spectrum[np.isfinite(spectrum["nines"])]
     top = float(finite["nines"].max()) if len(finite) else 0.0
     fig = go.Figure()
     fig.add_trace(
         go.Scatter(
             x=finite["nines"],
-            y=finite["value_ms"],
+            y=finite["value_ms"] / scale,
             mode="lines",
             name="latency",
             line={"shape": "hv"},
@@ -175,9 +181,9 @@ def spectrum_chart(spectrum: pd.DataFrame, table: pd.DataFrame, timeout: float, 
     )
     rows = table[table["p"] < 1.0]
     nines = -np.log10(1.0 - rows["p"].to_numpy())
-    high = rows["ci_high_ms"].to_numpy()
-    low = rows["ci_low_ms"].to_numpy()
-    value = rows["value_ms"].to_numpy()
+    high = rows["ci_high_ms"].to_numpy() / scale
+    low = rows["ci_low_ms"].to_numpy() / scale
+    value = rows["value_ms"].to_numpy() / scale
     fig.add_trace(
         go.Scatter(
             x=nines,
@@ -192,48 +198,52 @@ def spectrum_chart(spectrum: pd.DataFrame, table: pd.DataFrame, timeout: float, 
                 "arrayminus": np.where(np.isnan(low), 0, value - low),
             },
             text=rows["percentile"],
-            hovertemplate="%{text}: %{y:,.4g} ms<extra></extra>",
+            hovertemplate="%{text}: %{y:,.4g} " + unit + "<extra></extra>",
         )
     )
     fig.add_hline(
-        y=timeout,
+        y=timeout / scale,
         line_dash="dash",
         line_color="#d1242f",
         annotation_text=f"timeout {ui.fmt_ms(timeout)} ({name})",
     )
     nines_axis(fig)
     fig.update_xaxes(range=[-0.05, max(top, 1.0) + 0.1])
-    fig.update_yaxes(type="log", title="latency (ms, log scale)")
+    fig.update_yaxes(type="log", title=f"latency ({unit}, log scale)")
     fig.update_layout(height=420, margin={"t": 30, "b": 10}, legend={"orientation": "h"})
     return fig
 
 
 def histogram_chart(bins: pd.DataFrame, timeout: float):
+    scale, unit = chart_unit(timeout)
     fig = go.Figure(
         go.Bar(
-            x=np.sqrt(bins["low_ms"] * bins["high_ms"]),
+            x=np.sqrt(bins["low_ms"] * bins["high_ms"]) / scale,
             y=bins["count"],
-            width=bins["high_ms"] - bins["low_ms"],
+            width=(bins["high_ms"] - bins["low_ms"]) / scale,
             name="requests",
-            hovertemplate="%{x:,.4g} ms: %{y:,} requests<extra></extra>",
+            hovertemplate="%{x:,.4g} " + unit + ": %{y:,} requests<extra></extra>",
         )
     )
     fig.add_vline(
-        x=timeout,
+        x=timeout / scale,
         line_dash="dash",
         line_color="#d1242f",
         annotation_text=f"timeout {ui.fmt_ms(timeout)}",
     )
-    fig.update_xaxes(type="log", title="latency (ms, log scale)")
+    fig.update_xaxes(type="log", title=f"latency ({unit}, log scale)")
     fig.update_yaxes(title="healthy requests")
     fig.update_layout(height=380, margin={"t": 30, "b": 10}, bargap=0)
     return fig
 
 
 def over_time_chart(frame: pd.DataFrame, timeout: float):
+    scale, unit = chart_unit(timeout)
     fig = go.Figure()
     for column, name in (("p50_ms", "p50"), ("p99_ms", "p99"), ("max_ms", "max")):
-        fig.add_trace(go.Scatter(x=frame["start"], y=frame[column], name=name, mode="lines"))
+        fig.add_trace(
+            go.Scatter(x=frame["start"], y=frame[column] / scale, name=name, mode="lines")
+        )
     fig.add_trace(
         go.Bar(
             x=frame["start"],
@@ -244,11 +254,11 @@ def over_time_chart(frame: pd.DataFrame, timeout: float):
             opacity=0.5,
         )
     )
-    fig.add_hline(y=timeout, line_dash="dash", line_color="#d1242f")
+    fig.add_hline(y=timeout / scale, line_dash="dash", line_color="#d1242f")
     fig.update_layout(
         height=380,
         margin={"t": 30, "b": 10},
-        yaxis={"type": "log", "title": "latency (ms, log scale)"},
+        yaxis={"type": "log", "title": f"latency ({unit}, log scale)"},
         yaxis2={
             "overlaying": "y",
             "side": "right",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 
 import ftmath
@@ -81,6 +83,12 @@ def test_llmperf_example_keeps_failures_apart_and_compares_policies() -> None:
     policies = table_with(at, "policy")
     assert len(policies) == 4
     assert "Closed-form success with retries" in values
+    # the headline says seconds (31.8 s); the charts use the same unit, not "100k" ms
+    assert values["Recommended timeout (p99.9)"].endswith(" s")
+    titles = [json.loads(c.proto.spec)["layout"] for c in at.get("plotly_chart")]
+    axes = [t.get("yaxis", {}).get("title", {}).get("text", "") for t in titles]
+    axes += [t.get("xaxis", {}).get("title", {}).get("text", "") for t in titles]
+    assert "latency (s, log scale)" in axes and "latency (ms, log scale)" not in axes
 
 
 def test_endpoint_filter() -> None:
