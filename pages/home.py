@@ -113,7 +113,7 @@ if table is not None and not table.empty:
                 "Per week": [ui.fmt_duration(x) for x in table["per_week"]],
                 "Per day": [ui.fmt_duration(x) for x in table["per_day"]],
             },
-            index=table.index,
+            index=table.index.rename("System kind"),
         )
         st.dataframe(shown, width="stretch")
 
