@@ -1,5 +1,6 @@
 """Topology: how available is this design, and where does the next nine come from?"""
 
+import hashlib
 import json
 import math
 
@@ -115,8 +116,19 @@ def on_import() -> None:
     st.session_state["topology.example"] = None
 
 
-def on_apply_json() -> None:
-    text = st.session_state.get(f"topology.json.{st.session_state[VERSION]}", "")
+def json_key(document: dict) -> str:
+    """The JSON text area's key: a new one whenever the document changes by any route.
+
+    A change from the tables does not bump the version (that would reset the tables mid-edit),
+    so the key carries a digest of the document too; an unrelated rerun keeps the key, and with
+    it the user's unapplied typing.
+    """
+    digest = hashlib.sha256(as_json(document).encode()).hexdigest()[:12]
+    return f"topology.json.{st.session_state[VERSION]}.{digest}"
+
+
+def on_apply_json(key: str) -> None:
+    text = st.session_state.get(key, "")
     try:
         document = ftmath.parse_topology(text).document
     except Exception as error:  # noqa: BLE001 - a callback's traceback would reach the browser
@@ -301,16 +313,22 @@ with builder:
         )
 
 with raw:
+    text_key = json_key(good)
+    st.session_state["topology.json_key"] = text_key  # where tests and callbacks find it
     st.text_area(
         "Topology document",
         value=json.dumps(good, indent=2),
         height=360,
-        key=f"topology.json.{version}",
+        key=text_key,
         help="The format is in DESIGN.md: components, then a system of series, parallel and "
         'k_of_n blocks. Use {"parallel": {"n": 3, "of": "app"}} for copies.',
     )
     st.button(
-        "Apply the document", on_click=on_apply_json, key="topology.apply", icon=":material/check:"
+        "Apply the document",
+        on_click=on_apply_json,
+        args=(text_key,),
+        key="topology.apply",
+        icon=":material/check:",
     )
     if st.session_state.get("topology.json_error"):
         st.error(f"Not applied: {st.session_state['topology.json_error']}", icon=":material/error:")
