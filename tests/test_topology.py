@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import re
 from collections.abc import Callable
 
 import numpy as np
@@ -386,6 +387,62 @@ class TestTiersAndSharing:
         assert dot.count("dashed") == 2  # the shared component, in both places
         assert 'label="2/3"' in dot
         assert dot.startswith("digraph topology {") and dot.rstrip().endswith("}")
+
+    @staticmethod
+    def _tiers_dot(n: int) -> str:
+        doc = {
+            "components": {
+                "load balancer": {"availability": 0.9999},
+                "web VM": {"availability": 0.999},
+                "object storage": {"availability": 0.999},
+            },
+            "system": {
+                "series": [
+                    "load balancer",
+                    {"k_of_n": {"k": 2, "n": n, "of": "web VM"}},
+                    "object storage",
+                ]
+            },
+        }
+        return ftmath.to_dot(doc)
+
+    @staticmethod
+    def _nodes(dot: str) -> dict[str, str]:
+        """Node id -> its attribute list, for every node declared in the DOT text."""
+        found = [
+            (ident, attrs)
+            for ident, attrs in re.findall(r"^  (\w+) \[(.*)\];$", dot, flags=re.MULTILINE)
+            if ident not in ("graph", "node", "edge")  # the defaults, not nodes
+        ]
+        ids = [ident for ident, _ in found]
+        assert len(ids) == len(set(ids)), "a node is declared twice"
+        return dict(found)
+
+    @pytest.mark.parametrize("n", [3, 4])
+    def test_every_replica_and_the_voter_carry_their_shape(self, n: int) -> None:
+        nodes = self._nodes(self._tiers_dot(n))
+        replicas = [a for a in nodes.values() if re.search(r'label="web VM #\d', a)]
+        assert len(replicas) == n
+        assert all("shape=box" in a for a in replicas)
+        voters = [a for a in nodes.values() if f'label="2/{n}"' in a]
+        assert len(voters) == 1 and "shape=circle" in voters[0]
+        assert all("shape=" in a for a in nodes.values())
+
+    def test_a_node_id_never_changes_shape_when_replicas_are_added(self) -> None:
+        """Streamlit's renderer (d3-graphviz) reuses the drawn element of a node id across
+        reruns: with running numbers, 3 -> 4 replicas turned the split point's id into the
+        fourth replica and a box's id into the 2/4 voter, drawn without box and circle."""
+
+        def shapes(dot: str) -> dict[str, str]:
+            return {
+                ident: re.search(r"shape=(\w+)", attrs).group(1)  # type: ignore[union-attr]
+                for ident, attrs in self._nodes(dot).items()
+            }
+
+        drawn = [shapes(self._tiers_dot(n)) for n in (3, 4, 5, 4, 3)]
+        for before, after in itertools.pairwise(drawn):
+            for ident in before.keys() & after.keys():
+                assert before[ident] == after[ident], ident
 
     def test_dot_escapes_names(self) -> None:
         doc = {"components": {'evil"name\\': {"availability": 0.9}}, "system": 'evil"name\\'}
