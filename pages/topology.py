@@ -476,21 +476,64 @@ with right:
         figure.update_layout(
             height=max(220, 40 * len(order) + 80),
             margin=dict(l=10, r=10, t=10, b=40),
-            xaxis_title="nines gained if it never failed (log10 RRW)",
+            xaxis_title="nines gained if it never failed (log10 RRW; copies: all of them)",
         )
         figure.update_yaxes(type="category")  # names such as "42" stay names
         st.plotly_chart(figure, width="stretch", key="topology.importance_chart")
+        if bool((imp["copies"] > 1).any()):
+            st.caption(
+                "For a component used as n copies, the bar is for all its copies together "
+                "(a better kind of component in every slot). One replica's figures are in "
+                "the importance table below."
+            )
 
 with st.expander("Importance measures, per component"):
     table = result.importance.copy()
+    copied = bool((table["copies"] > 1).any()) if "copies" in table else False
+    measures = ["birnbaum", "criticality", "raw", "rrw"]
+    one_copy = [f"copy_{m}" for m in measures]
+    if copied:  # one replica first: that is what "one VM down" means
+        table = table[["copies", *one_copy, *measures, "reliability", "unreliability"]]
+    else:  # every component is its own single copy: the copy columns say the same
+        table = table[[*measures, "reliability", "unreliability"]]
+    whole = " (all copies)" if copied else ""
     st.dataframe(
         table,
         width="stretch",
         column_config={
-            "birnbaum": st.column_config.NumberColumn("Birnbaum dR/dRᵢ", format="%.4g"),
-            "criticality": st.column_config.NumberColumn("Criticality", format="%.4g"),
-            "raw": st.column_config.NumberColumn("RAW (i failed)", format="%.4g"),
-            "rrw": st.column_config.NumberColumn("RRW (i perfect)", format="%.4g"),
+            "copies": st.column_config.NumberColumn(
+                "Copies", help="Independent copies of the component in the system"
+            ),
+            "copy_birnbaum": st.column_config.NumberColumn(
+                "Birnbaum, one copy",
+                format="%.4g",
+                help="dR/dRᵢ for one copy, the other copies as they are",
+            ),
+            "copy_criticality": st.column_config.NumberColumn(
+                "Criticality, one copy", format="%.4g"
+            ),
+            "copy_raw": st.column_config.NumberColumn(
+                "RAW (one copy down)",
+                format="%.4g",
+                help="How many times more often the system fails while one copy is down",
+            ),
+            "copy_rrw": st.column_config.NumberColumn("RRW (one copy perfect)", format="%.4g"),
+            "birnbaum": st.column_config.NumberColumn(
+                f"Birnbaum dR/dRᵢ{whole}",
+                format="%.4g",
+                help="For a component used as n copies: all copies improved together",
+            ),
+            "criticality": st.column_config.NumberColumn(f"Criticality{whole}", format="%.4g"),
+            "raw": st.column_config.NumberColumn(
+                "RAW (all copies down)" if copied else "RAW (i failed)",
+                format="%.4g",
+                help="For a component used as n copies: all of them down at once (the tier)",
+            ),
+            "rrw": st.column_config.NumberColumn(
+                "RRW (all copies perfect)" if copied else "RRW (i perfect)",
+                format="%.4g",
+                help="For a component used as n copies: all of them perfect (the tier)",
+            ),
             "reliability": st.column_config.NumberColumn("Rᵢ", format="%.10g"),
             "unreliability": st.column_config.NumberColumn("1 − Rᵢ", format="%.4g"),
         },
@@ -503,6 +546,14 @@ with st.expander("Importance measures, per component"):
         "(inf: that component alone stands between the system and perfect). "
         "Rausand & Høyland, System Reliability Theory, sec. 5.3."
     )
+    if copied:
+        st.caption(
+            "A component used as n copies (a tier of replicas) has two sets of figures: "
+            "**one copy** failed or perfect while the other copies run on as they are "
+            "(one replica down), and **all copies** together (the whole tier down, or a "
+            "better kind of component in every slot). The chart above uses all copies. "
+            "The one-copy figures are empty where a component's copies sit in several blocks."
+        )
 
 if ftmath.tiers_from_document(good) is not None:
     st.markdown("**What if a tier had more or fewer replicas?**")

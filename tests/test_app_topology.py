@@ -286,3 +286,15 @@ def test_unapplied_typing_in_the_json_tab_survives_an_unrelated_rerun() -> None:
     assert not at.exception
     assert at.session_state["topology.json_key"] == key
     assert at.text_area(key=key).value == '{"typed": "by hand"}'
+
+
+def test_the_importance_table_gives_one_replica_and_the_whole_tier() -> None:
+    """A review read the web VM's RAW (all three down, as bad as the load balancer down) as
+    "one VM down": the table now has both, labelled."""
+    at = open_page("pages/topology.py")
+    (table,) = [d.value for d in at.dataframe if "copy_raw" in d.value.columns]
+    assert table.loc["web VM", "copies"] == 3
+    assert table.loc["web VM", "copy_raw"] < table.loc["web VM", "raw"]
+    assert round(table.loc["web VM", "raw"]) == round(table.loc["load balancer", "raw"])
+    captions = " ".join(c.value for c in at.caption)
+    assert "one copy" in captions and "all copies" in captions
