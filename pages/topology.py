@@ -476,7 +476,7 @@ with right:
         figure.update_layout(
             height=max(220, 40 * len(order) + 80),
             margin=dict(l=10, r=10, t=10, b=40),
-            xaxis_title="nines gained if it never failed (log10 RRW; copies: all of them)",
+            xaxis_title="nines gained if it never failed (log10 RRW)",
         )
         figure.update_yaxes(type="category")  # names such as "42" stay names
         st.plotly_chart(figure, width="stretch", key="topology.importance_chart")
