@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Mapping
 from typing import Any
@@ -47,59 +48,70 @@ def to_dot(topology: Mapping[str, Any] | Topology, *, max_drawn_copies: int = 4)
         '  in [shape=circle, label="in", width=0.35, fillcolor="#ffffff"];',
         '  out [shape=circle, label="out", width=0.35, fillcolor="#ffffff"];',
     ]
-    counter = [0]
+    used: set[str] = set()
 
-    def new_id() -> str:
-        counter[0] += 1
-        return f"n{counter[0]}"
-
-    def box(name: str, extra: str = "") -> str:
-        ident = new_id()
-        c = topo.components[name]
-        label = _dot_escape(f"{name}{extra}\\n{_short_probability(c.reliability)}")
-        style = (
-            ', style="rounded,dashed,filled", fillcolor="#fff4e5"' if name in topo.shared else ""
-        )
-        lines.append(f'  {ident} [label="{label}"{style}];')
+    def node_id(path: str, role: str) -> str:
+        # The id names the node's place and its shape, never a running number: Streamlit's
+        # renderer (d3-graphviz) reuses the drawn element of an id across reruns, so an id that
+        # was a point and becomes a box is drawn as neither (a fourth replica lost its box).
+        ident = "n" + hashlib.sha256(f"{path}\x00{role}".encode()).hexdigest()[:12]
+        while ident in used:  # not expected; keeps ids unique whatever the paths
+            ident += "x"
+        used.add(ident)
         return ident
 
-    def point(label: str = "") -> str:
-        ident = new_id()
+    def box(node: _Node, extra: str = "", role: str = "box") -> str:
+        name = node.name
+        c = topo.components[name]
+        shared = name in topo.shared
+        ident = node_id(node.path, f"{role} {'dashed' if shared else 'solid'}")
+        label = _dot_escape(f"{name}{extra}\\n{_short_probability(c.reliability)}")
+        style = ', style="rounded,dashed,filled", fillcolor="#fff4e5"' if shared else ""
+        lines.append(f'  {ident} [shape=box, label="{label}"{style}];')
+        return ident
+
+    def point(path: str, role: str, label: str = "") -> str:
         if label:
+            ident = node_id(path, f"{role} circle {label}")
             lines.append(
                 f'  {ident} [shape=circle, label="{label}", width=0.3, fontsize=9, '
                 'fillcolor="#ffffff"];'
             )
         else:
+            ident = node_id(path, f"{role} point")
             lines.append(f"  {ident} [shape=point, width=0.08];")
         return ident
 
     def draw(node: _Node) -> tuple[str, str]:
         if node.kind == "leaf":
-            ident = box(node.name)
+            ident = box(node)
             return ident, ident
         if node.kind == "copies" and (node.n > max_drawn_copies or node.n == 1):
             ident = box(
-                node.name, f" ×{node.n}" + (f" ({node.k} of {node.n})" if node.k > 1 else "")
+                node,
+                f" ×{node.n}" + (f" ({node.k} of {node.n})" if node.k > 1 else ""),
+                role=f"copies x{node.n}",
             )
             return ident, ident
         if node.kind == "copies":
-            members = [(box(node.name, f" #{i + 1}"),) * 2 for i in range(node.n)]
-            return fan(members, node.k, node.n, series=node.k == node.n)
+            members = [(box(node, f" #{i + 1}", role=f"copy {i + 1}"),) * 2 for i in range(node.n)]
+            return fan(node.path, members, node.k, node.n, series=node.k == node.n)
         parts = [draw(child) for child in node.children]
         if node.kind == "series":
             for (_, left), (right, _) in zip(parts, parts[1:], strict=False):
                 lines.append(f"  {left} -> {right};")
             return parts[0][0], parts[-1][1]
         k = 1 if node.kind == "parallel" else node.k
-        return fan(parts, k, len(parts), series=False)
+        return fan(node.path, parts, k, len(parts), series=False)
 
-    def fan(parts: list[tuple[str, str]], k: int, n: int, *, series: bool) -> tuple[str, str]:
+    def fan(
+        path: str, parts: list[tuple[str, str]], k: int, n: int, *, series: bool
+    ) -> tuple[str, str]:
         if series:
             for (_, left), (right, _) in zip(parts, parts[1:], strict=False):
                 lines.append(f"  {left} -> {right};")
             return parts[0][0], parts[-1][1]
-        split, join = point(), point(f"{k}/{n}" if k > 1 else "")
+        split, join = point(path, "split"), point(path, "join", f"{k}/{n}" if k > 1 else "")
         for entry, exit_ in parts:
             lines.append(f"  {split} -> {entry};")
             lines.append(f"  {exit_} -> {join};")

@@ -483,6 +483,13 @@ class TopologyResult:
         unreliability) and ``rrw`` (unreliability over unreliability with i perfect), plus the
         component's ``reliability`` and ``unreliability``. NaN where a measure is undefined
         (the system cannot fail); ``inf`` where making i perfect makes the system perfect.
+        For a component used as ``n`` independent copies these four are for the component as
+        a whole: all its copies failed, perfect, or improved together. ``copies`` (how many
+        independent copies the system holds; 1 for a component used by name) and
+        ``copy_birnbaum``, ``copy_criticality``, ``copy_raw`` and ``copy_rrw`` give the same
+        measures for one copy, the other copies as they are: "one replica down". They equal
+        the whole-component measures for a component used by name, and are NaN where the
+        copies sit in several blocks (one copy is then not like another).
     components : pandas.DataFrame
         The components with their figures, how they were given, and whether shared or copied.
     """
@@ -571,7 +578,11 @@ def evaluate(
 
     Importance measures follow Rausand and Høyland [1]_ sec. 5.3. For a component given as
     ``n`` independent copies, ``birnbaum`` is the derivative with respect to the reliability
-    shared by all copies, and "failed" / "perfect" set all copies at once.
+    shared by all copies, and "failed" / "perfect" set all copies at once (the whole tier).
+    The ``copy_*`` columns hold one copy failed or perfect and leave the other ``n - 1``
+    independent: exactly, the k-of-n block then works when ``k - 1`` (one copy perfect) or
+    ``k`` (one copy failed) of the others do, and ``copy_birnbaum`` is ``dR / dR_1`` for one
+    copy, ``birnbaum / n``.
 
     Examples
     --------
@@ -587,6 +598,13 @@ def evaluate(
     0.984912
     >>> round(result.nines, 3)
     1.821
+
+    One of the three app copies down leaves two of two needed, so the app tier is as good as
+    a series of two; all three down stops the system:
+
+    >>> imp = result.importance
+    >>> round(float(imp.loc["app", "copy_raw"]), 3), round(float(imp.loc["app", "raw"]), 3)
+    (4.695, 66.278)
     """
     if not isinstance(topology, Topology):
         topology = parse_topology(topology)
@@ -628,7 +646,9 @@ def _component_table(topology: Topology) -> pd.DataFrame:
 
 
 def _empty_importance() -> pd.DataFrame:
-    columns = ["birnbaum", "criticality", "raw", "rrw", "reliability", "unreliability"]
+    measures = ["birnbaum", "criticality", "raw", "rrw"]
+    columns = [*measures, "reliability", "unreliability", "copies"]
+    columns += [f"copy_{m}" for m in measures]
     frame = pd.DataFrame({c: pd.Series(dtype=float) for c in columns})
     frame.index.name = "component"
     return frame
@@ -854,20 +874,42 @@ class _Engine:
                 birnbaum = sum(self._copies_derivative(node) for node in nodes)
             else:
                 birnbaum = _difference(r_up, r_down, q_down, q_up)
+            whole = _measures(birnbaum, q_down, q_up, q_sys, c.unreliability)
+            copies = sum(node.n for node in nodes) if name in topo.copied else 1
+            if name not in topo.copied:
+                one = whole
+            elif len(nodes) == 1:
+                r_up, q_up, r_down, q_down = self._one_copy_held(nodes[0])
+                one = _measures(
+                    _difference(r_up, r_down, q_down, q_up), q_down, q_up, q_sys, c.unreliability
+                )
+            else:  # copies in several blocks: no one copy stands for the others
+                one = dict.fromkeys(whole, math.nan)
             rows.append(
                 {
                     "component": name,
-                    "birnbaum": birnbaum,
-                    "criticality": birnbaum * c.unreliability / q_sys if q_sys > 0 else math.nan,
-                    "raw": q_down / q_sys if q_sys > 0 else math.nan,
-                    "rrw": (q_sys / q_up if q_up > 0 else math.inf) if q_sys > 0 else math.nan,
+                    **whole,
                     "reliability": c.reliability,
                     "unreliability": c.unreliability,
+                    "copies": copies,
+                    **{f"copy_{measure}": value for measure, value in one.items()},
                 }
             )
         if not rows:
             return _empty_importance()
         return pd.DataFrame(rows).set_index("component")
+
+    def _one_copy_held(self, node: _Node) -> tuple[float, float, float, float]:
+        """System (R, Q) with one copy of ``node`` perfect, then failed; the others as they are."""
+        c = self.topology.components[node.name]
+        others = count_pmf(np.full(node.n - 1, c.reliability), np.full(node.n - 1, c.unreliability))
+        k = node.k
+        # Block value given one copy: it works when k - 1 (copy up) or k (copy down) others do.
+        up = (np.asarray(others[k - 1 :].sum()), np.asarray(others[: k - 1].sum()))
+        down = (np.asarray(others[k:].sum()), np.asarray(others[:k].sum()))
+        r_up, q_up = self._held({id(node): up})
+        r_down, q_down = self._held({id(node): down})
+        return r_up, q_up, r_down, q_down
 
     def _copies_derivative(self, node: _Node) -> float:
         """Derivative of system R in the copies' reliability p, through one block of copies."""
@@ -878,6 +920,18 @@ class _Engine:
         others = count_pmf(np.full(node.n - 1, c.reliability), np.full(node.n - 1, c.unreliability))
         block_derivative = node.n * float(others[node.k - 1])
         return _difference(r_up, r_down, q_down, q_up) * block_derivative
+
+
+def _measures(
+    birnbaum: float, q_down: float, q_up: float, q_sys: float, q_i: float
+) -> dict[str, float]:
+    """Birnbaum, criticality, RAW and RRW from the system's unreliability with i down / up."""
+    return {
+        "birnbaum": birnbaum,
+        "criticality": birnbaum * q_i / q_sys if q_sys > 0 else math.nan,
+        "raw": q_down / q_sys if q_sys > 0 else math.nan,
+        "rrw": (q_sys / q_up if q_up > 0 else math.inf) if q_sys > 0 else math.nan,
+    }
 
 
 def _stack(rs: list[np.ndarray], qs: list[np.ndarray]) -> _Pair:

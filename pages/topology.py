@@ -1,5 +1,6 @@
 """Topology: how available is this design, and where does the next nine come from?"""
 
+import hashlib
 import json
 import math
 
@@ -115,8 +116,19 @@ def on_import() -> None:
     st.session_state["topology.example"] = None
 
 
-def on_apply_json() -> None:
-    text = st.session_state.get(f"topology.json.{st.session_state[VERSION]}", "")
+def json_key(document: dict) -> str:
+    """The JSON text area's key: a new one whenever the document changes by any route.
+
+    A change from the tables does not bump the version (that would reset the tables mid-edit),
+    so the key carries a digest of the document too; an unrelated rerun keeps the key, and with
+    it the user's unapplied typing.
+    """
+    digest = hashlib.sha256(as_json(document).encode()).hexdigest()[:12]
+    return f"topology.json.{st.session_state[VERSION]}.{digest}"
+
+
+def on_apply_json(key: str) -> None:
+    text = st.session_state.get(key, "")
     try:
         document = ftmath.parse_topology(text).document
     except Exception as error:  # noqa: BLE001 - a callback's traceback would reach the browser
@@ -301,16 +313,22 @@ with builder:
         )
 
 with raw:
+    text_key = json_key(good)
+    st.session_state["topology.json_key"] = text_key  # where tests and callbacks find it
     st.text_area(
         "Topology document",
         value=json.dumps(good, indent=2),
         height=360,
-        key=f"topology.json.{version}",
+        key=text_key,
         help="The format is in DESIGN.md: components, then a system of series, parallel and "
         'k_of_n blocks. Use {"parallel": {"n": 3, "of": "app"}} for copies.',
     )
     st.button(
-        "Apply the document", on_click=on_apply_json, key="topology.apply", icon=":material/check:"
+        "Apply the document",
+        on_click=on_apply_json,
+        args=(text_key,),
+        key="topology.apply",
+        icon=":material/check:",
     )
     if st.session_state.get("topology.json_error"):
         st.error(f"Not applied: {st.session_state['topology.json_error']}", icon=":material/error:")
@@ -465,17 +483,60 @@ with right:
         )
         figure.update_yaxes(type="category")  # names such as "42" stay names
         st.plotly_chart(figure, width="stretch", key="topology.importance_chart")
+        if bool((imp["copies"] > 1).any()):
+            st.caption(
+                "For a component used as n copies, the bar is for all its copies together "
+                "(a better kind of component in every slot). One replica's figures are in "
+                "the importance table below."
+            )
 
 with st.expander("Importance measures, per component"):
     table = result.importance.copy()
+    copied = bool((table["copies"] > 1).any()) if "copies" in table else False
+    measures = ["birnbaum", "criticality", "raw", "rrw"]
+    one_copy = [f"copy_{m}" for m in measures]
+    if copied:  # one replica first: that is what "one VM down" means
+        table = table[["copies", *one_copy, *measures, "reliability", "unreliability"]]
+    else:  # every component is its own single copy: the copy columns say the same
+        table = table[[*measures, "reliability", "unreliability"]]
+    whole = " (all copies)" if copied else ""
     st.dataframe(
         table,
         width="stretch",
         column_config={
-            "birnbaum": st.column_config.NumberColumn("Birnbaum dR/dRᵢ", format="%.4g"),
-            "criticality": st.column_config.NumberColumn("Criticality", format="%.4g"),
-            "raw": st.column_config.NumberColumn("RAW (i failed)", format="%.4g"),
-            "rrw": st.column_config.NumberColumn("RRW (i perfect)", format="%.4g"),
+            "copies": st.column_config.NumberColumn(
+                "Copies", help="Independent copies of the component in the system"
+            ),
+            "copy_birnbaum": st.column_config.NumberColumn(
+                "Birnbaum, one copy",
+                format="%.4g",
+                help="dR/dRᵢ for one copy, the other copies as they are",
+            ),
+            "copy_criticality": st.column_config.NumberColumn(
+                "Criticality, one copy", format="%.4g"
+            ),
+            "copy_raw": st.column_config.NumberColumn(
+                "RAW (one copy down)",
+                format="%.4g",
+                help="How many times more often the system fails while one copy is down",
+            ),
+            "copy_rrw": st.column_config.NumberColumn("RRW (one copy perfect)", format="%.4g"),
+            "birnbaum": st.column_config.NumberColumn(
+                f"Birnbaum dR/dRᵢ{whole}",
+                format="%.4g",
+                help="For a component used as n copies: all copies improved together",
+            ),
+            "criticality": st.column_config.NumberColumn(f"Criticality{whole}", format="%.4g"),
+            "raw": st.column_config.NumberColumn(
+                "RAW (all copies down)" if copied else "RAW (i failed)",
+                format="%.4g",
+                help="For a component used as n copies: all of them down at once (the tier)",
+            ),
+            "rrw": st.column_config.NumberColumn(
+                "RRW (all copies perfect)" if copied else "RRW (i perfect)",
+                format="%.4g",
+                help="For a component used as n copies: all of them perfect (the tier)",
+            ),
             "reliability": st.column_config.NumberColumn("Rᵢ", format="%.10g"),
             "unreliability": st.column_config.NumberColumn("1 − Rᵢ", format="%.4g"),
         },
@@ -488,6 +549,14 @@ with st.expander("Importance measures, per component"):
         "(inf: that component alone stands between the system and perfect). "
         "Rausand & Høyland, System Reliability Theory, sec. 5.3."
     )
+    if copied:
+        st.caption(
+            "A component used as n copies (a tier of replicas) has two sets of figures: "
+            "**one copy** failed or perfect while the other copies run on as they are "
+            "(one replica down), and **all copies** together (the whole tier down, or a "
+            "better kind of component in every slot). The chart above uses all copies. "
+            "The one-copy figures are empty where a component's copies sit in several blocks."
+        )
 
 if ftmath.tiers_from_document(good) is not None:
     st.markdown("**What if a tier had more or fewer replicas?**")

@@ -51,7 +51,7 @@ def test_every_example_evaluates() -> None:
 def test_a_broken_document_shows_an_error_and_keeps_the_last_result() -> None:
     at = open_page("pages/topology.py")
     before = metric_values(at)
-    key = f"topology.json.{at.session_state['topology.version']}"
+    key = at.session_state["topology.json_key"]
     at.text_area(key=key).input('{"components": {"a": {"availability": 1.5}}, "system": "a"}')
     at.button(key="topology.apply").click().run()
     assert not at.exception
@@ -66,7 +66,7 @@ def test_a_valid_document_replaces_the_topology() -> None:
         "components": {"db": {"availability": 0.99}},
         "system": {"parallel": {"n": 2, "of": "db"}},
     }
-    key = f"topology.json.{at.session_state['topology.version']}"
+    key = at.session_state["topology.json_key"]
     at.text_area(key=key).input(json.dumps(doc))
     at.button(key="topology.apply").click().run()
     assert not at.exception
@@ -83,7 +83,7 @@ def test_a_document_too_big_to_evaluate_keeps_the_last_result() -> None:
         "components": {f"c{i}": {"availability": 0.9} for i in range(40)},
         "system": {"parallel": ring},
     }
-    key = f"topology.json.{at.session_state['topology.version']}"
+    key = at.session_state["topology.json_key"]
     at.text_area(key=key).input(json.dumps(doc))
     at.button(key="topology.apply").click().run()
     assert not at.exception
@@ -137,7 +137,7 @@ def test_a_shared_link_restores_the_topology() -> None:
 
 def apply_document(doc: dict):  # noqa: ANN201
     at = open_page("pages/topology.py")
-    key = f"topology.json.{at.session_state['topology.version']}"
+    key = at.session_state["topology.json_key"]
     at.text_area(key=key).input(json.dumps(doc))
     at.button(key="topology.apply").click().run()
     assert not at.exception
@@ -234,8 +234,67 @@ def test_a_deeply_nested_document_is_refused_without_a_crash() -> None:
         + "}"
     )
     at = open_page("pages/topology.py")
-    key = f"topology.json.{at.session_state['topology.version']}"
+    key = at.session_state["topology.json_key"]
     at.text_area(key=key).input(text)
     at.button(key="topology.apply").click().run()
     assert not at.exception
     assert any("nested" in m for m in messages(at))
+
+
+def json_text(at) -> dict:  # noqa: ANN001
+    return json.loads(at.text_area(key=at.session_state["topology.json_key"]).value)
+
+
+def test_the_json_tab_follows_an_edit_in_the_tiers_table() -> None:
+    """A review set the web VM replicas to 4: the results changed, the JSON tab still said 3,
+    and "Apply the document" would have undone the edit."""
+    at = open_page("pages/topology.py")
+    at.session_state[tiers_key(at)] = {
+        "edited_rows": {1: {"replicas": 4}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    assert not at.exception
+    assert {"k_of_n": {"k": 2, "n": 4, "of": "web VM"}} in json_text(at)["system"]["series"]
+    # Applying the document as shown keeps the edit.
+    before = metric_values(at)
+    at.button(key="topology.apply").click().run()
+    assert not at.exception
+    assert metric_values(at) == before
+    assert at.session_state["topology.good"]["system"]["series"][1]["k_of_n"]["n"] == 4
+
+
+def test_the_json_tab_follows_an_edit_in_the_components_table() -> None:
+    at = open_page("pages/topology.py")
+    key = f"topology.components.{at.session_state['topology.version']}"
+    at.session_state[key] = {
+        "edited_rows": {0: {"availability": "0.99"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.run()
+    assert not at.exception
+    assert json_text(at)["components"]["load balancer"]["availability"] == 0.99
+
+
+def test_unapplied_typing_in_the_json_tab_survives_an_unrelated_rerun() -> None:
+    at = open_page("pages/topology.py")
+    key = at.session_state["topology.json_key"]
+    at.text_area(key=key).input('{"typed": "by hand"}').run()
+    at.run()
+    assert not at.exception
+    assert at.session_state["topology.json_key"] == key
+    assert at.text_area(key=key).value == '{"typed": "by hand"}'
+
+
+def test_the_importance_table_gives_one_replica_and_the_whole_tier() -> None:
+    """A review read the web VM's RAW (all three down, as bad as the load balancer down) as
+    "one VM down": the table now has both, labelled."""
+    at = open_page("pages/topology.py")
+    (table,) = [d.value for d in at.dataframe if "copy_raw" in d.value.columns]
+    assert table.loc["web VM", "copies"] == 3
+    assert table.loc["web VM", "copy_raw"] < table.loc["web VM", "raw"]
+    assert round(table.loc["web VM", "raw"]) == round(table.loc["load balancer", "raw"])
+    captions = " ".join(c.value for c in at.caption)
+    assert "one copy" in captions and "all copies" in captions

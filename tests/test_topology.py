@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import re
 from collections.abc import Callable
 
 import numpy as np
@@ -140,6 +141,47 @@ class TestKnownValues:
         # In a series, any component failed fails the system: RAW = 1 / (1 - R)
         assert_allclose(result.importance["raw"], 1 / 0.524, rtol=1e-12)
 
+    def test_one_replica_of_a_two_of_three_tier(self) -> None:
+        """A review read the web VM's RAW (all copies down) as "one replica down": the
+        ``copy_*`` columns hold one copy, the other two independent."""
+        doc = {
+            "components": {"vm": {"availability": 0.99}, "db": {"availability": 0.999}},
+            "system": {"series": [{"k_of_n": {"k": 2, "n": 3, "of": "vm"}}, "db"]},
+        }
+        imp = ftmath.evaluate(doc).importance
+        r_sys = 0.999 * (3 * 0.99**2 - 2 * 0.99**3)  # 2-of-3 of 0.99 in series with 0.999
+        q_sys = 1 - r_sys
+        # dR/dR_1 with R = 0.999 (R_1 (R_2 + R_3 - R_2 R_3) + (1 - R_1) R_2 R_3):
+        # 0.999 x (R_2 + R_3 - 2 R_2 R_3) = 0.999 x 2 x 0.99 x 0.01
+        copy_birnbaum = 0.999 * 2 * 0.99 * 0.01
+        assert_allclose(imp.loc["vm", "copy_birnbaum"], copy_birnbaum, rtol=1e-12)
+        assert_allclose(imp.loc["vm", "birnbaum"], 3 * copy_birnbaum, rtol=1e-12)
+        # One copy down: the other two must both work. One copy perfect: one of two is enough.
+        q_down = 1 - 0.999 * 0.99**2
+        q_up = 1 - 0.999 * (1 - 0.01**2)
+        assert_allclose(imp.loc["vm", "copy_raw"], q_down / q_sys, rtol=1e-10)
+        assert_allclose(imp.loc["vm", "copy_rrw"], q_sys / q_up, rtol=1e-10)
+        assert_allclose(imp.loc["vm", "copy_criticality"], copy_birnbaum * 0.01 / q_sys, rtol=1e-10)
+        assert imp.loc["vm", "copies"] == 3
+        # All three down stops the system: the whole-tier RAW is 1 / Q.
+        assert_allclose(imp.loc["vm", "raw"], 1 / q_sys, rtol=1e-10)
+        # A component used by name is its own single copy.
+        assert imp.loc["db", "copies"] == 1
+        for measure in ("birnbaum", "criticality", "raw", "rrw"):
+            assert imp.loc["db", f"copy_{measure}"] == imp.loc["db", measure]
+
+    def test_one_copy_of_ten_thousand(self) -> None:
+        # 5000-of-10000 of 0.5: one copy decides the system when exactly 4999 others work.
+        doc = {
+            "components": {"a": {"availability": 0.5}},
+            "system": {"k_of_n": {"k": 5000, "n": 10000, "of": "a"}},
+        }
+        imp = ftmath.evaluate(doc).importance
+        expected = math.exp(
+            math.lgamma(10000) - math.lgamma(5000) - math.lgamma(5001) - 9999 * math.log(2)
+        )
+        assert_allclose(imp.loc["a", "copy_birnbaum"], expected, rtol=1e-9)
+
     def test_bridge_network_by_minimal_path_sets(self) -> None:
         # The bridge with five components of reliability p: R = 2p^2 + 2p^3 - 5p^4 + 2p^5
         # (Rausand & Hoyland sec. 4.6.6, written here as the parallel of its minimal path
@@ -255,6 +297,31 @@ class TestAgainstBruteForce:
                 assert_allclose(row["raw"], q_down / q, rtol=1e-6, atol=1e-9)
                 if q_up > 1e-9:
                     assert_allclose(row["rrw"], q / q_up, rtol=1e-6)
+            self._check_one_copy(doc, name, row, q)
+
+    @staticmethod
+    def _check_one_copy(doc: dict, name: str, row: object, q: float) -> None:
+        """The ``copy_*`` columns against the brute force with one instance renamed."""
+        blocks = json.dumps(doc["system"]).count(f'"of": {json.dumps(name)}')
+        if blocks > 1:
+            assert math.isnan(row["copy_birnbaum"])  # type: ignore[index]
+            return
+        if blocks == 0:  # used by name: one copy is the component
+            assert row["copy_raw"] == row["raw"] or math.isnan(row["raw"])  # type: ignore[index]
+            return
+        variables, structure = _variables(doc)
+        probs = dict(variables)
+        instance = next(v for v in probs if v.split("#")[0] == name)
+        works = {True: 0.0, False: 0.0}
+        for states in itertools.product([False, True], repeat=len(probs)):
+            state = dict(zip(probs, states, strict=True))
+            if structure(state):
+                works[state[instance]] += math.prod(
+                    (probs[v] if s else 1 - probs[v]) for v, s in state.items() if v != instance
+                )
+        assert_allclose(row["copy_birnbaum"], works[True] - works[False], atol=1e-10)  # type: ignore[index]
+        if q > 1e-9:
+            assert_allclose(row["copy_raw"], (1 - works[False]) / q, rtol=1e-6, atol=1e-9)  # type: ignore[index]
 
     @given(topologies())
     def test_a_perfect_block_in_series_changes_nothing(self, doc: dict) -> None:
@@ -388,6 +455,62 @@ class TestTiersAndSharing:
         assert dot.count("dashed") == 2  # the shared component, in both places
         assert 'label="2/3"' in dot
         assert dot.startswith("digraph topology {") and dot.rstrip().endswith("}")
+
+    @staticmethod
+    def _tiers_dot(n: int) -> str:
+        doc = {
+            "components": {
+                "load balancer": {"availability": 0.9999},
+                "web VM": {"availability": 0.999},
+                "object storage": {"availability": 0.999},
+            },
+            "system": {
+                "series": [
+                    "load balancer",
+                    {"k_of_n": {"k": 2, "n": n, "of": "web VM"}},
+                    "object storage",
+                ]
+            },
+        }
+        return ftmath.to_dot(doc)
+
+    @staticmethod
+    def _nodes(dot: str) -> dict[str, str]:
+        """Node id -> its attribute list, for every node declared in the DOT text."""
+        found = [
+            (ident, attrs)
+            for ident, attrs in re.findall(r"^  (\w+) \[(.*)\];$", dot, flags=re.MULTILINE)
+            if ident not in ("graph", "node", "edge")  # the defaults, not nodes
+        ]
+        ids = [ident for ident, _ in found]
+        assert len(ids) == len(set(ids)), "a node is declared twice"
+        return dict(found)
+
+    @pytest.mark.parametrize("n", [3, 4])
+    def test_every_replica_and_the_voter_carry_their_shape(self, n: int) -> None:
+        nodes = self._nodes(self._tiers_dot(n))
+        replicas = [a for a in nodes.values() if re.search(r'label="web VM #\d', a)]
+        assert len(replicas) == n
+        assert all("shape=box" in a for a in replicas)
+        voters = [a for a in nodes.values() if f'label="2/{n}"' in a]
+        assert len(voters) == 1 and "shape=circle" in voters[0]
+        assert all("shape=" in a for a in nodes.values())
+
+    def test_a_node_id_never_changes_shape_when_replicas_are_added(self) -> None:
+        """Streamlit's renderer (d3-graphviz) reuses the drawn element of a node id across
+        reruns: with running numbers, 3 -> 4 replicas turned the split point's id into the
+        fourth replica and a box's id into the 2/4 voter, drawn without box and circle."""
+
+        def shapes(dot: str) -> dict[str, str]:
+            return {
+                ident: re.search(r"shape=(\w+)", attrs).group(1)  # type: ignore[union-attr]
+                for ident, attrs in self._nodes(dot).items()
+            }
+
+        drawn = [shapes(self._tiers_dot(n)) for n in (3, 4, 5, 4, 3)]
+        for before, after in itertools.pairwise(drawn):
+            for ident in before.keys() & after.keys():
+                assert before[ident] == after[ident], ident
 
     def test_dot_escapes_names(self) -> None:
         doc = {"components": {'evil"name\\': {"availability": 0.9}}, "system": 'evil"name\\'}
