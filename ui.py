@@ -18,6 +18,7 @@ import streamlit as st
 
 import ftmath
 from ftmath.report import escape_markdown
+from ftmath.report import plural as plural  # re-exported: pages count things with ui.plural
 
 
 def ensure_app_frame() -> None:

@@ -21,6 +21,7 @@ import pandas as pd
 
 from ftmath._validate import check_unique_header
 from ftmath.errors import InputError
+from ftmath.report import plural
 from ftmath.timeparse import check_timezone, parse_times
 
 __all__ = [
@@ -376,12 +377,12 @@ def read_events(
         )
         if (n_filled == 0).any():
             notes.append(
-                f"{int((n_filled == 0).sum())} event(s) have no cause column filled: "
+                f"{_count_have(int((n_filled == 0).sum()))} no cause column filled: "
                 f"their type is {NO_TYPE}"
             )
         if (n_filled > 1).any():
             notes.append(
-                f"{int((n_filled > 1).sum())} event(s) have several cause columns filled: "
+                f"{_count_have(int((n_filled > 1).sum()))} several cause columns filled: "
                 "each counts once, under the first"
             )
     else:
@@ -392,7 +393,7 @@ def read_events(
         types = types.astype(str)
         if (types == NO_TYPE).any():
             notes.append(
-                f"{int((types == NO_TYPE).sum())} event(s) have an empty `{type_column}`: "
+                f"{_count_have(int((types == NO_TYPE).sum()))} an empty `{type_column}`: "
                 f"their type is {NO_TYPE}"
             )
 
@@ -571,3 +572,8 @@ def type_summary(events: pd.DataFrame) -> pd.DataFrame:
     sizes = table["events"].to_dict()
     order = sorted(table.index, key=lambda t: (-int(sizes[t]), str(t)))
     return table.loc[order]
+
+
+def _count_have(count: int) -> str:
+    """``1 event has``, ``3 events have``."""
+    return f"{plural(count, 'event')} {'has' if count == 1 else 'have'}"

@@ -62,6 +62,7 @@ import pandas as pd
 from ftmath._validate import check_unique_header
 from ftmath.errors import InputError
 from ftmath.explain import Explanation, latex_number
+from ftmath.report import plural
 
 __all__ = [
     "FEW_FAILURES",
@@ -603,7 +604,8 @@ def read_incidents(
                 ambiguous, gaps = _local_trouble(table[col], column=col, timezone=timezone)
                 if gaps:
                     notes.append(
-                        f"{gaps} `{col}` time(s) fall in the hour skipped when daylight saving "
+                        f"{plural(gaps, f'`{col}` time')} {'falls' if gaps == 1 else 'fall'} "
+                        "in the hour skipped when daylight saving "
                         "starts; they are moved forward to the first valid time."
                     )
                 if ambiguous.any():
@@ -623,7 +625,8 @@ def read_incidents(
                             ends = ends.where(~better, later)
                         chosen = "the occurrence that agrees with the duration column"
                     notes.append(
-                        f"{int(ambiguous.sum())} `{col}` time(s) fall in the hour repeated when "
+                        f"{plural(int(ambiguous.sum()), f'`{col}` time')} "
+                        f"{'falls' if ambiguous.sum() == 1 else 'fall'} in the hour repeated when "
                         f"daylight saving ends (rows "
                         + ", ".join(str(i + 2) for i in np.flatnonzero(ambiguous.to_numpy())[:5])
                         + f"); read as {chosen}."
@@ -670,7 +673,8 @@ def read_incidents(
         several = int((filled.sum(axis=1) > 1).sum())
         notes.append(
             "Cause = whichever of " + ", ".join(f"`{c}`" for c in wide) + " is filled, its text "
-            f"kept as the detail; {int((~has).sum()):,} records name no cause"
+            f"kept as the detail; {plural(int((~has).sum()), 'record')} "
+            f"{'names' if (~has).sum() == 1 else 'name'} no cause"
             + (f", {several:,} name several (the first is used)" if several else "")
             + "."
         )
@@ -691,7 +695,10 @@ def read_incidents(
         gap = (starts - ends)[backwards].map(_short_duration)
         problem = problem.mask(backwards, "end before start by " + gap)
         notes.append(
-            f"{int(backwards.sum())} record(s) end before they start; they are listed, not used."
+            f"{plural(int(backwards.sum()), 'record')} "
+            f"{'ends' if backwards.sum() == 1 else 'end'} before "
+            f"{'it starts; it is' if backwards.sum() == 1 else 'they start; they are'} listed, "
+            "not used."
         )
     frame = pd.DataFrame(
         {

@@ -29,6 +29,7 @@ import pandas as pd
 
 from ftmath._validate import check_unique_header
 from ftmath.errors import InputError
+from ftmath.report import plural
 
 HEAD_BYTES = 256 * 1024
 MAX_DECOMPRESSED = 2 * 1024**3
@@ -434,7 +435,10 @@ def timestamps(values: pd.Series, column: str) -> tuple[pd.Series, list[str]]:
     result = pd.Series(result, index=values.index)
     missing = int(result.isna().sum())
     if missing:
-        notes.append(f"{missing:,} rows have a `{column}` that could not be read (left empty)")
+        notes.append(
+            f"{plural(missing, 'row')} {'has' if missing == 1 else 'have'} a `{column}` that "
+            "could not be read (left empty)"
+        )
     return result.dt.as_unit("ms") if result.notna().any() else result, notes
 
 

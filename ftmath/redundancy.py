@@ -61,6 +61,7 @@ from ftmath._validate import as_float, check_positive, check_probability
 from ftmath.errors import ComputationLimitError, InputError
 from ftmath.explain import Explanation, latex_number
 from ftmath.reliability import HOURS_PER_YEAR, HOURS_RANGE, Downtime, check_k, downtime, nines
+from ftmath.report import plural
 
 __all__ = [
     "ARRANGEMENTS",
@@ -1212,7 +1213,7 @@ def _mission_limit(
         )
         return (
             f"R({mission:,.6g} h) cannot be computed: `load_exponent` = {beta:g} makes the last "
-            f"unit(s) working fail {factor:.3g} times as often as at normal load "
+            f"units working fail {factor:.3g} times as often as at normal load "
             f"({fastest:.3g} failures per hour), too fast to follow over {mission:,.6g} h "
             f"(R(t) can be followed up to {reach:.3g} h); {change}"
         )
@@ -1674,7 +1675,7 @@ def _explain(group: RedundancyResult, mission_hours: float | None) -> dict[str, 
         f"{group.arrangement.capitalize()} arrangement, {k}-of-{n}. "
         "Exponential lives; units identical; "
         + (
-            f"{c} crew(s), one unit per crew; no failures while the group is down"
+            f"{plural(c, 'crew')}, one unit per crew; no failures while the group is down"
             if group.repairable
             else "no repair"
         )

@@ -31,10 +31,36 @@ __all__ = [
     "json_bytes",
     "markdown_table",
     "neutralise_cell",
+    "plural",
     "xlsx_bytes",
 ]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """A count and its noun, singular or plural, with thousands separators.
+
+    Parameters
+    ----------
+    count : int
+        How many.
+    word : str
+        The noun for one.
+    many : str, optional
+        The noun for several, when it is not ``word + "s"``.
+
+    Returns
+    -------
+    str
+        The count and the noun.
+
+    Examples
+    --------
+    >>> plural(1, "event"), plural(1234, "event"), plural(0, "pair"), plural(2, "body", "bodies")
+    ('1 event', '1,234 events', '0 pairs', '2 bodies')
+    """
+    return f"{count:,} {word if count == 1 else many or word + 's'}"
 
 
 def neutralise_cell(value: Any) -> Any:

@@ -38,6 +38,7 @@ from ftmath import configs
 from ftmath._validate import as_float, check_positive, check_probability
 from ftmath.errors import InputError
 from ftmath.explain import Explanation, latex_number
+from ftmath.report import plural
 from ftmath.timeouts import (
     JITTERS,
     RetryOutcome,
@@ -1358,7 +1359,8 @@ class SimulationResult:
             reference="HdrHistogram percentile convention",
             unavailable_reason=None
             if math.isfinite(p99)
-            else f"{self.hung:,} requests hang for good (a call hangs and there is no timeout)",
+            else f"{plural(self.hung, 'request')} {'hangs' if self.hung == 1 else 'hang'} for good "
+            "(a call hangs and there is no timeout)",
             unit="ms",
         )
         return {

@@ -195,11 +195,6 @@ def readable_hours(*values: float) -> str:
     return f"{' / '.join(shown)} {unit}"
 
 
-def plural(count: int, word: str, many: str | None = None) -> str:
-    """``1 outage``, ``2 outages``."""
-    return f"{count:,} {word if count == 1 else many or word + 's'}"
-
-
 def fmt_budget_used(used: float) -> str:
     """Share of the error budget used: a percentage, or a multiple when it is overspent ten-fold."""
     if used is None or not math.isfinite(used):
@@ -295,7 +290,7 @@ if log is None:
 
 with st.expander(f"How {source.name} was read", icon=":material/description:"):
     st.markdown(
-        f"Format: **{log.attrs['format']}**; {len(log):,} records; times read in "
+        f"Format: **{log.attrs['format']}**; {ui.plural(len(log), 'record')}; times read in "
         f"**{log.attrs['timezone']}** and shown in UTC. Columns used: "
         + ", ".join(f"{role} = `{col}`" for role, col in log.attrs["columns"].items())
         + "."
@@ -392,7 +387,7 @@ with option_cols[0]:
     system = st.selectbox("System", picks, key="incidents.system")
 if len(stats.excluded):
     st.warning(
-        f"{plural(len(stats.excluded), 'record')} could not be used (listed here, not dropped "
+        f"{ui.plural(len(stats.excluded), 'record')} could not be used (listed here, not dropped "
         "silently).",
         icon=":material/warning:",
     )
@@ -442,14 +437,16 @@ with second[1]:
     st.metric(
         "MTTD",
         readable_hours(row["mttd_hours"]),
-        help=f"mean of detected − start over {plural(int(row['detected_incidents']), 'incident')}"
+        help="mean of detected − start over "
+        + ui.plural(int(row["detected_incidents"]), "incident")
         if mttd_known
         else ui.na("the log has no detection times (a `detected` column)"),
     )
     ui.explain(explained["mttd_hours"], key="incidents.explain.mttd")
 st.caption(
-    f"{plural(int(row['incidents']), 'incident')} merged into "
-    f"{plural(int(row['outages']), 'outage')}; {plural(int(row['failures']), 'failure')} after "
+    f"{ui.plural(int(row['incidents']), 'incident')} merged into "
+    f"{ui.plural(int(row['outages']), 'outage')}; "
+    f"{ui.plural(int(row['failures']), 'failure')} after "
     f"observed up time; observed {ui.fmt_hours(row['window_hours'])} "
     f"({row['window_start']:%Y-%m-%d} to {row['window_end']:%Y-%m-%d} UTC), down "
     f"{readable_hours(row['downtime_hours'])}. Mean single-incident duration "
@@ -477,7 +474,7 @@ if system != POOLED:
             sent_name,
             float(row["mtbf_hours"]) if usable else 0.0,
             float(row["mttr_hours"]) if usable else 0.0,
-            f"measured from {row['outages']:,} outages, {years}; "
+            f"measured from {ui.plural(int(row['outages']), 'outage')}, {years}; "
             f"MTBF = mean up time between failures, MTTR = mean outage duration",
             f"Incidents & SLO: {label} {system}, {years}",
         ),
@@ -583,7 +580,8 @@ with distribution:
     st.plotly_chart(ecdf, width="stretch", key="incidents.mttr_chart")
     zero = len(outages) - len(positive)
     st.caption(
-        f"{len(outages):,} outages of {'all systems' if system == POOLED else 'system ' + system}."
+        f"{ui.plural(len(outages), 'outage')} of "
+        f"{'all systems' if system == POOLED else 'system ' + system}."
         + (f" {zero:,} of zero length are not drawn on the log axis." if zero else "")
     )
 with top:
@@ -767,7 +765,7 @@ if slo_report is not None:
             )
         )
         breaches = slo_report.breaches[slo_report.breaches["system"] == system]
-        st.markdown(f"**Windows that broke the SLO** ({plural(len(breaches), 'period')})")
+        st.markdown(f"**Windows that broke the SLO** ({ui.plural(len(breaches), 'period')})")
         if len(breaches):
             st.dataframe(
                 breaches.drop(columns=["system"]),

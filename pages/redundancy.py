@@ -572,7 +572,7 @@ st.dataframe(
 )
 st.caption(
     f"Repair: none, or {crew_label} each repairing one unit at a time (MTTR "
-    f"{ui.fmt_hours(float(mttr))}). Standby rows keep {min(k, n)} unit(s) in service "
+    f"{ui.fmt_hours(float(mttr))}). Standby rows keep {ui.plural(min(k, n), 'unit')} in service "
     "and the rest as spares; cold spares do not fail while waiting, warm spares fail at "
     f"{float(warm):g} % of the active rate. Fail-over success {float(switch):.4g}, manual "
     f"fail-over {ui.fmt_hours(float(failover) if failover > 0 else float(mttr))}."

@@ -485,7 +485,8 @@ with chaos_col:
     if traffic is not None:
         requests, rate, seed = traffic
         st.caption(
-            f"The run lasts about {requests / rate:,.0f} s ({requests:,} requests arriving at "
+            f"The run lasts about {requests / rate:,.0f} s ("
+            f"{ui.plural(requests, 'request')} arriving at "
             f"{rate:g}/s, Poisson). One client instance: one breaker and one budget for all "
             "requests."
         )
@@ -668,7 +669,7 @@ with chart_tabs[3]:
     )
     st.caption(
         "Latency percentiles are nearest rank over every request, whatever its outcome. "
-        f"{requests:,} requests, seed {seed}: the same inputs give the same numbers."
+        f"{ui.plural(requests, 'request')}, seed {seed}: the same inputs give the same numbers."
     )
 
 with chart_tabs[4]:

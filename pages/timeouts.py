@@ -697,7 +697,8 @@ with tabs[4]:
 
 with tabs[5]:
     comment = [
-        f"Source: {source.name} ({attrs['format_description']}), {rec.n:,} healthy requests"
+        f"Source: {source.name} ({attrs['format_description']}), "
+        f"{ui.plural(rec.n, 'healthy request')}"
         + (f", endpoints: {', '.join(chosen)}" if chosen else ", all endpoints"),
         f"Timeout: nearest-rank p{target_key} = {rec.timeout_ms:g} ms "
         + (

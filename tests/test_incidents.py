@@ -47,7 +47,7 @@ class TestReadIncidents:
         assert frame.attrs["columns"]["cause"] == "root cause"
         assert len(frame) == 3  # not dropped
         assert frame.loc[1, "problem"] == "end before start by 60 min"
-        assert any("end before they start" in note for note in frame.attrs["notes"])
+        assert any("1 record ends before it starts" in note for note in frame.attrs["notes"])
 
     def test_semicolons_decimal_comma_duration_and_detection(self) -> None:
         frame = read_incidents(DATA / "semicolon_duration.csv")
