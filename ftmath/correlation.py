@@ -38,6 +38,7 @@ from scipy import fft, signal, special, stats
 
 from ftmath.errors import ComputationLimitError, InputError
 from ftmath.explain import Explanation, latex_number
+from ftmath.report import plural
 
 __all__ = [
     "MAX_CELLS",
@@ -338,9 +339,10 @@ class LagResult:
         if self.peak_lag is None:
             return f"n/a — {self.reason}"
         if not abs(self.peak_r) > self.peak_band:
+            bins = "bin" if abs(self.peak_lag) == 1 else "bins"
             return (
                 f"No lead beyond chance: the largest r = {self.peak_r:.3f} (lag "
-                f"{self.peak_lag} bin(s)) is inside ±{self.peak_band:.3f}, the band the "
+                f"{self.peak_lag} {bins}) is inside ±{self.peak_band:.3f}, the band the "
                 f"largest of {len(self.lags)} lags of independent series stays within 95 % of "
                 "the time"
             )
@@ -348,10 +350,8 @@ class LagResult:
             return f"{self.a} and {self.b} peak together (lag 0), r = {self.peak_r:.3f}"
         lead, follow = (self.a, self.b) if self.peak_lag > 0 else (self.b, self.a)
         delay = abs(self.peak_lag) * self.bin
-        steps = abs(self.peak_lag)
-        return (
-            f"{lead} leads {follow} by {steps} bin(s) ({_duration(delay)}), r = {self.peak_r:.3f}"
-        )
+        steps = plural(abs(self.peak_lag), "bin")
+        return f"{lead} leads {follow} by {steps} ({_duration(delay)}), r = {self.peak_r:.3f}"
 
     @property
     def table(self) -> pd.DataFrame:
@@ -751,9 +751,10 @@ class CorrelationResult:
         -------
         pandas.DataFrame
             Columns ``a``, ``b``, ``events_a``, ``events_b``, ``r``, ``rho``, ``p_raw``,
-            ``p`` (BH-adjusted), ``significant`` (``p <= alpha``), ``note`` (why r is n/a),
-            ``common_bins`` (bins holding both types) and ``thin`` (why the data are too thin
-            to judge significance, see `why_thin`; empty when they are not); sorted by
+            ``p`` (BH-adjusted), ``significant`` (``p <= alpha`` and the data not too thin
+            to judge), ``note`` (why r is n/a), ``common_bins`` (bins holding both types) and
+            ``thin`` (why the data are too thin to judge significance, see `why_thin`; empty
+            when they are not); sorted by
             ``|r|``, largest first, undefined pairs last.
         """
         if not 0.0 < alpha < 1.0:
@@ -764,6 +765,7 @@ class CorrelationResult:
         for i, a in enumerate(types):
             for b in types[i + 1 :]:
                 p = _cell(self.p, a, b)
+                thin = self.why_thin(a, b, alpha=alpha) or ""
                 rows.append(
                     {
                         "a": a,
@@ -774,10 +776,10 @@ class CorrelationResult:
                         "rho": _cell(self.rho, a, b),
                         "p_raw": _cell(self.p_raw, a, b),
                         "p": p,
-                        "significant": bool(p <= alpha) if math.isfinite(p) else False,
+                        "significant": bool(math.isfinite(p) and p <= alpha and not thin),
                         "note": self.why_undefined(a, b) or "",
                         "common_bins": _common(self.common_bins, a, b),
-                        "thin": self.why_thin(a, b, alpha=alpha) or "",
+                        "thin": thin,
                     }
                 )
         table = pd.DataFrame(
@@ -1252,7 +1254,7 @@ class Coincidence:
             inputs={"h": float(self.hits), "n_a": float(self.n_a)},
             expression="h / n_a" if self.n_a else "",
             convention=(
-                f"h counts the {self.a} events with a {self.b} event at the same time or up to "
+                f"h counts the {self.a} events with an event of {self.b} at the same time or up to "
                 f"{_duration(self.window)} later"
                 + (" (another event, not itself)." if self.a == self.b else ".")
             ),

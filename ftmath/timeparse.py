@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ftmath.errors import InputError
+from ftmath.report import plural
 
 __all__ = ["TIME_FORMATS_ACCEPTED", "check_timezone", "parse_times"]
 
@@ -193,13 +194,14 @@ def _localize(naive: pd.Series, zone: str, column: str) -> tuple[pd.Series, list
         overlap = int(unresolved.sum()) - gap
         if overlap:
             notes.append(
-                f"{overlap} time(s) in `{column}` fell in the hour repeated when daylight saving "
-                f"ends in {zone}; they are read as the first (daylight-time) occurrence"
+                f"{plural(overlap, 'time')} in `{column}` fell in the hour repeated when daylight "
+                f"saving ends in {zone}; they are read as the first (daylight-time) occurrence"
             )
         if gap:
             notes.append(
-                f"{gap} time(s) in `{column}` fell in the hour skipped when daylight saving "
-                f"starts in {zone}; they are read as standard time (one hour later on the clock)"
+                f"{plural(gap, 'time')} in `{column}` fell in the hour skipped when daylight "
+                f"saving starts in {zone}; they are read as standard time (one hour later on "
+                "the clock)"
             )
     localized = naive.dt.tz_localize(
         zone, ambiguous=np.ones(len(naive), dtype=bool), nonexistent=pd.Timedelta(hours=1)

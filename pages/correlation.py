@@ -238,7 +238,8 @@ type_text = (
 )
 group_text = f", group “{md(attrs['group_column'])}”" if attrs.get("group_column") else ""
 st.caption(
-    f"Read {len(events):,} events from {md(source.name)}: time “{md(attrs['time_column'])}” "
+    f"Read {ui.plural(len(events), 'event')} from {md(source.name)}: "
+    f"time “{md(attrs['time_column'])}” "
     f"({md(attrs['time_format'])}; times without an offset are in **{attrs['timezone']}**), "
     f"type {type_text}{group_text}. All times below are UTC."
 )
@@ -410,7 +411,7 @@ with right:
         st.caption(
             f"p: {result.permutations:,} circular shifts per pair ({kind}, seed {result.seed}), "
             f"then Benjamini-Hochberg across {int(pairs['p_raw'].notna().sum())} pairs. "
-            f"{int((pairs['significant'] & (pairs['thin'] == '')).sum())} pair(s) significant "
+            f"{ui.plural(int(pairs['significant'].sum()), 'pair')} significant "
             f"at q = {alpha:g}. With {result.permutations:,} shifts the smallest attainable "
             f"p-value is 1/({result.permutations:,} + 1) = {result.p_floor:.2g}."
         )
@@ -422,9 +423,17 @@ with right:
 if thin:
     shown = list(thin.items())[:8]
     more = len(thin) - len(shown)
+    one = len(thin) == 1
     st.warning(
-        f"**{len(thin)} of {len(pairs)} pair(s) have too little data for their p-value to "
-        "mean much**, so no verdict is given for them (the table says “too thin to judge”): "
+        f"**{len(thin)} of {ui.plural(len(pairs), 'pair')} "
+        + (
+            "has too little data for its p-value"
+            if one
+            else "have too little data for their p-values"
+        )
+        + " to mean much**, so no verdict is given for "
+        + ("it" if one else "them")
+        + " (the table says “too thin to judge”): "
         + "; ".join(f"**{md(x)} × {md(y)}**: {md(why)}" for (x, y), why in shown)
         + (f"; and {more} more (see the table)." if more else ".")
         + " A test on a handful of coincidences turns with one event more or less.",
@@ -528,11 +537,11 @@ for col, c, key in zip(cols, both, ("ab", "ba"), strict=True):
         ex = c.explain()
         e = st.columns(3)
         with e[0]:
-            ui.explain(ex["share"], key=f"correlation.explain_share_{key}")
+            ui.explain(ex["share"], key=f"correlation.explain_share_{key}", wrap=True)
         with e[1]:
-            ui.explain(ex["chance"], key=f"correlation.explain_chance_{key}")
+            ui.explain(ex["chance"], key=f"correlation.explain_chance_{key}", wrap=True)
         with e[2]:
-            ui.explain(ex["lift"], key=f"correlation.explain_lift_{key}")
+            ui.explain(ex["lift"], key=f"correlation.explain_lift_{key}", wrap=True)
 
 coincidence_table = coincidence_table_of(view_key, view, window, types)
 with st.expander("Coincidences of every pair of types"):
@@ -541,9 +550,16 @@ with st.expander("Coincidences of every pair of types"):
         hide_index=True,
         width="stretch",
         column_config={
+            "a": "Type A",
+            "b": "Type B",
+            "events_a": st.column_config.NumberColumn("A events", format="%d"),
+            "hits": st.column_config.NumberColumn(
+                "A followed by B", format="%d", help="A events with a B event within δ after."
+            ),
             "share": st.column_config.NumberColumn("Observed share", format="percent"),
             "chance": st.column_config.NumberColumn("Chance share", format="percent"),
             "lift": st.column_config.NumberColumn("Lift", format="%.2f"),
+            "note": "Why n/a",
         },
     )
     st.caption(
@@ -608,6 +624,14 @@ if found is not None:
             "start": st.column_config.DatetimeColumn("Start (UTC)", format="YYYY-MM-DD HH:mm"),
             "end": st.column_config.DatetimeColumn("End (UTC)", format="YYYY-MM-DD HH:mm"),
             "duration_s": st.column_config.NumberColumn("Duration (s)", format="%d"),
+            "cascade": st.column_config.NumberColumn("Cascade", format="%d"),
+            "events": st.column_config.NumberColumn("Events", format="%d"),
+            "distinct": st.column_config.NumberColumn(f"Different {by}s", format="%d"),
+            "first": "First",
+            "members": "Members (count)",
+            "types": "Types",
+            "groups": "Groups",
+            "rows": "File rows",
         },
     )
 

@@ -70,7 +70,7 @@ class TestIssueReferenceValues:
         lag = result.lagged("x", "y", max_lag=5)
         assert lag.peak_lag == 2
         assert lag.leader == "x"
-        assert "x leads y by 2 bin(s) (2 h)" in lag.summary()
+        assert "x leads y by 2 bins (2 h)" in lag.summary()
         assert result.lagged("y", "x", max_lag=5).peak_lag == -2
 
     def test_a_peak_inside_the_band_of_chance_names_no_leader(self) -> None:
@@ -90,7 +90,7 @@ class TestIssueReferenceValues:
         follower = np.concatenate([[0, 0, 0], a[:-3]]) + rng.poisson(0.2, 2000)
         lead = cross_correlation(a, follower, max_lag=24, names=("a", "b"))
         assert lead.peak_r > lead.peak_band
-        assert "a leads b by 3 bin(s)" in lead.summary()
+        assert "a leads b by 3 bins" in lead.summary()
 
 
 class TestPearsonSpearman:
@@ -494,6 +494,19 @@ class TestThinData:
         row = pairs[(pairs["a"] == "a") & (pairs["b"] == "b")].iloc[0]
         assert row["common_bins"] == 4 and row["thin"] == why
         assert set(result.thin()) == {("a", "b"), ("a", "c"), ("b", "c")}
+
+    def test_a_thin_pair_with_a_small_p_is_not_called_significant(self) -> None:
+        # a and b meet in the same 6 hours of 300 and nowhere else: p is at its floor, yet 6
+        # shared bins are too few to take it at its word, so `significant` must say False
+        # (the page, the heatmap star and the Pairs CSV all read this column).
+        hours = (10, 60, 110, 160, 210, 260)
+        a = [h * HOUR for h in hours] + [299 * HOUR]
+        b = [h * HOUR + 60 for h in hours]
+        result = correlate(events_at(a=a, b=b), "1h", permutations=999, seed=1)
+        row = result.pairs().iloc[0]
+        assert row["p"] <= 0.05 and "only 6 bins hold both" in row["thin"]
+        assert not row["significant"]
+        assert not result.pairs(alpha=0.5)["significant"].any()
 
     def test_a_well_supported_pair_is_not_thin(self) -> None:
         rng = np.random.default_rng(3)
