@@ -10,6 +10,7 @@ computed from all the data by :mod:`ftmath.correlation`; only the drawing is bou
 
 from __future__ import annotations
 
+import html
 import math
 from dataclasses import dataclass
 
@@ -155,7 +156,13 @@ def timeline_chart(
             raise InputError(f"type {name!r} is not among the correlated types")
     counts, factor = coarsen_counts(result.counts[names], max_points=max_points)
     per = _duration(result.bin * factor)
-    figure = make_subplots(rows=len(names), cols=1, shared_xaxes=True)
+    figure = make_subplots(
+        rows=len(names),
+        cols=1,
+        shared_xaxes=True,
+        subplot_titles=[html.escape(str(name)) for name in names],  # which panel is which
+        vertical_spacing=0.12,
+    )
     epoch_ms = (pd.DatetimeIndex(counts.index).asi8 // 10**6).astype(
         float
     )  # a date axis reads epoch ms, fast
@@ -174,7 +181,8 @@ def timeline_chart(
         )
         figure.update_yaxes(title_text=f"per {per}", row=i, col=1)
     figure.update_xaxes(type="date")
-    figure.update_layout(height=360, margin=dict(l=10, r=10, t=10, b=10), showlegend=False)
+    figure.update_annotations(font_size=13, x=0.0, xanchor="left")
+    figure.update_layout(height=380, margin=dict(l=10, r=10, t=30, b=10), showlegend=False)
     note = None
     if factor > 1:
         note = (
@@ -309,7 +317,10 @@ def lag_chart(lag: LagResult, *, bin_label: str, max_points: int = MAX_CHART_POI
     figure.update_layout(
         height=360,
         margin=dict(l=10, r=10, t=10, b=10),
-        xaxis_title=f"lag k in bins of {bin_label} (k > 0: {lag.b} after {lag.a})",
+        xaxis_title=(  # two lines: long type names would be cut off on one
+            f"lag k in bins of {bin_label}<br>"
+            f"k > 0: {html.escape(str(lag.b))} after {html.escape(str(lag.a))}"
+        ),
         yaxis_title="cross-correlation r(k)",
     )
     return Chart(figure, note)

@@ -193,15 +193,17 @@ def _localize(naive: pd.Series, zone: str, column: str) -> tuple[pd.Series, list
         gap = int((shifted.notna() & unresolved).sum())
         overlap = int(unresolved.sum()) - gap
         if overlap:
+            they = "it is" if overlap == 1 else "they are"
             notes.append(
                 f"{plural(overlap, 'time')} in `{column}` fell in the hour repeated when daylight "
-                f"saving ends in {zone}; they are read as the first (daylight-time) occurrence"
+                f"saving ends in {zone}; {they} read as the first (daylight-time) occurrence"
             )
         if gap:
+            they = "it is" if gap == 1 else "they are"
             notes.append(
                 f"{plural(gap, 'time')} in `{column}` fell in the hour skipped when daylight "
-                f"saving starts in {zone}; they are read as standard time (one hour later on "
-                "the clock)"
+                f"saving starts in {zone}; {they} read as standard time (one hour later on the "
+                "clock)"
             )
     localized = naive.dt.tz_localize(
         zone, ambiguous=np.ones(len(naive), dtype=bool), nonexistent=pd.Timedelta(hours=1)

@@ -90,3 +90,16 @@ class TestBoundedFigures:
         assert [list(trace.y) for trace in chart.figure.data] == [[2, 1, 1], [1, 0, 1]]
         assert heatmap_chart(small).note is None
         assert lag_chart(small.lagged("a", "b"), bin_label="1 h").note is None
+
+
+def test_panels_and_lag_axis_name_the_types_escaped() -> None:
+    # Without a title per panel the two timelines cannot be told apart (review finding); type
+    # names are user text, so markup in them is shown, not rendered.
+    t = pd.to_datetime([0, 60, 3600, 7200, 30, 7200], unit="s", utc=True)
+    small = correlate(
+        pd.DataFrame({"timestamp": t, "type": list("aaaa") + ["<b>x", "<b>x"]}), "1h", 0
+    )
+    chart = timeline_chart(small, "a", "<b>x")
+    assert [note.text for note in chart.figure.layout.annotations] == ["a", "&lt;b&gt;x"]
+    title = lag_chart(small.lagged("a", "<b>x"), bin_label="1 h").figure.layout.xaxis.title.text
+    assert title == "lag k in bins of 1 h<br>k > 0: &lt;b&gt;x after a"
