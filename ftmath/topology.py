@@ -221,7 +221,8 @@ def load_document(document: Mapping[str, Any] | str | bytes) -> dict[str, Any]:
     Raises
     ------
     InputError
-        For text that is empty, not UTF-8, not JSON, or not a JSON object.
+        For text that is empty, not UTF-8 (or UTF-16 with a byte-order mark), not JSON, or
+        not a JSON object.
 
     Examples
     --------
@@ -229,10 +230,17 @@ def load_document(document: Mapping[str, Any] | str | bytes) -> dict[str, Any]:
     {'system': 'a'}
     """
     if isinstance(document, (bytes, bytearray)):
+        data = bytes(document)
+        # UTF-16 with a byte-order mark is what Windows PowerShell 5 writes by default.
+        utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
         try:
-            document = bytes(document).decode("utf-8-sig")
+            document = data.decode("utf-16" if utf16 else "utf-8-sig")
         except UnicodeDecodeError:
-            raise InputError("the topology file is not UTF-8 text; save it as UTF-8 JSON") from None
+            raise InputError(
+                "the topology file is not text: it "
+                + ("starts like UTF-16 but does not decode" if utf16 else "is not UTF-8")
+                + "; save it as UTF-8 JSON"
+            ) from None
     if isinstance(document, str):
         if not document.strip():
             raise InputError("the topology document is empty; paste or upload a JSON document")

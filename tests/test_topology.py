@@ -397,8 +397,19 @@ class TestDocumentErrors:
             ftmath.parse_topology(text)
 
     def test_binary_garbage(self) -> None:
-        with pytest.raises(InputError, match="not UTF-8"):
+        with pytest.raises(InputError, match="is not UTF-8; save it as UTF-8 JSON"):
+            ftmath.parse_topology(b"\x81\x00garbage")
+        with pytest.raises(InputError, match="starts like UTF-16 but does not decode"):
             ftmath.parse_topology(b"\xff\xfe\x00\x81garbage")
+
+    @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-8-sig"])
+    def test_utf16_with_a_bom_and_utf8_with_a_bom_are_read(self, encoding: str) -> None:
+        # Windows PowerShell 5's `Out-File` writes UTF-16 LE with a byte-order mark.
+        text = '{"components": {"a": {"availability": 0.9}}, "system": "a"}'
+        data = (
+            ("\ufeff" + text).encode(encoding) if encoding == "utf-16-be" else text.encode(encoding)
+        )
+        assert ftmath.evaluate(ftmath.parse_topology(data)).reliability == pytest.approx(0.9)
 
 
 class TestTiersAndSharing:
