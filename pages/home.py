@@ -55,9 +55,8 @@ edited = st.data_editor(
     width="stretch",
     disabled=["System kind", "Complexity", "Patterns"],
     column_config={
+        # no min/max: the grid would silently turn -5 into 5; the check below says why instead
         "Target availability (%)": st.column_config.NumberColumn(
-            min_value=0.0,
-            max_value=100.0,
             step=1e-7,
             format="%.8g",
             help="Availability target, percent of time up",

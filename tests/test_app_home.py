@@ -1,5 +1,7 @@
 """AppTest: the app frame and the home page."""
 
+import pytest
+
 from tests.apptest import messages, metric_values, open_page
 
 
@@ -32,10 +34,12 @@ def test_editing_a_target_updates_the_table() -> None:
     assert metric_values(at)["Downtime per year"] == "3 d 16 h"  # 87.6 h
 
 
-def test_an_impossible_target_is_refused_and_the_page_keeps_working() -> None:
+@pytest.mark.parametrize("target", [0.0, -5.0, 150.0])
+def test_an_impossible_target_is_refused_and_the_page_keeps_working(target: float) -> None:
+    # The grid has no min/max (it turned -5 into 5 silently): the page says what is wrong.
     at = open_page("pages/home.py")
     at.session_state["home.targets"] = {
-        "edited_rows": {1: {"Target availability (%)": 0.0}},
+        "edited_rows": {1: {"Target availability (%)": target}},
         "added_rows": [],
         "deleted_rows": [],
     }
