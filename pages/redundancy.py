@@ -231,7 +231,10 @@ with st.container(border=True):
             format="%.4f",
             help="Each time a unit fails and the group could survive it, the automatic "
             "fail-over (health check, promotion, switching a spare in) works with this "
-            "probability. Illustrative default; 1 is a perfect switch.",
+            "probability. Illustrative default; 1 is a perfect switch. Below 1, more units "
+            "are not always better: each extra unit in service is one more failure whose "
+            "fail-over may fail, so with repair 1-of-3 can be down more often than 1-of-2 "
+            "(imperfect coverage, Trivedi ch. 8).",
             key="redundancy.switch",
             **BOUND,
         )
