@@ -201,11 +201,18 @@ def spectrum_chart(spectrum: pd.DataFrame, table: pd.DataFrame, timeout: float, 
             hovertemplate="%{text}: %{y:,.4g} " + unit + "<extra></extra>",
         )
     )
-    fig.add_hline(
-        y=timeout / scale,
-        line_dash="dash",
-        line_color="#d1242f",
-        annotation_text=f"timeout {ui.fmt_ms(timeout)} ({name})",
+    fig.add_hline(y=timeout / scale, line_dash="dash", line_color="#d1242f")
+    # On a log axis an annotation's position is the log10 of the value (add_hline's own
+    # annotation used the value itself: 82 s put it at 10^82 and stretched the axis there).
+    fig.add_annotation(
+        text=f"timeout {ui.fmt_ms(timeout)} ({name})",
+        x=1.0,
+        xref="paper",
+        xanchor="right",
+        y=math.log10(timeout / scale),
+        yref="y",
+        yanchor="bottom",
+        showarrow=False,
     )
     nines_axis(fig)
     fig.update_xaxes(range=[-0.05, max(top, 1.0) + 0.1])
@@ -225,11 +232,16 @@ def histogram_chart(bins: pd.DataFrame, timeout: float):
             hovertemplate="%{x:,.4g} " + unit + ": %{y:,} requests<extra></extra>",
         )
     )
-    fig.add_vline(
-        x=timeout / scale,
-        line_dash="dash",
-        line_color="#d1242f",
-        annotation_text=f"timeout {ui.fmt_ms(timeout)}",
+    fig.add_vline(x=timeout / scale, line_dash="dash", line_color="#d1242f")
+    fig.add_annotation(  # log axis: the position is log10 of the value
+        text=f"timeout {ui.fmt_ms(timeout)}",
+        x=math.log10(timeout / scale),
+        xref="x",
+        xanchor="left",
+        y=1.0,
+        yref="paper",
+        yanchor="top",
+        showarrow=False,
     )
     fig.update_xaxes(type="log", title=f"latency ({unit}, log scale)")
     fig.update_yaxes(title="healthy requests")

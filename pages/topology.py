@@ -16,6 +16,7 @@ ui.ensure_app_frame()
 
 DOC, GOOD, VERSION, ERROR = "topology.doc", "topology.good", "topology.version", "topology.error"
 MAX_DRAWN_BOXES = 80
+GIVEN_AS = {"mtbf/mttr": "MTBF and MTTR", "mtbf/mission": "MTBF over a mission time"}
 
 
 @st.cache_data(max_entries=2, show_spinner=False)
@@ -404,10 +405,12 @@ if result is None:
 
 with summary:
     st.subheader(good.get("name", "Topology"))
-    metrics = st.columns(5)
+    availability = ui.fmt_percent(result.reliability, unreliability=result.unreliability)
+    # many nines ("100 − 8.12e-12 %") need more than a fifth of the row, or they are cut off
+    metrics = st.columns([2.2 if len(availability) > 10 else 1, 1, 1, 1, 1])
     metrics[0].metric(
         "Availability",
-        ui.fmt_percent(result.reliability, unreliability=result.unreliability),
+        availability,
         help=f"Unavailability {result.unreliability:.6g}",
     )
     metrics[1].metric(
@@ -436,7 +439,8 @@ with summary:
     st.caption(
         f"Unavailability {result.unreliability:.3g}. "
         f"Year of {ui.year_label()}; a month is a twelfth of it. Figures given as: "
-        f"{', '.join(basis)}. Components are independent except where one is shared."
+        f"{', '.join(GIVEN_AS.get(b, b) for b in basis)}. Components are independent except "
+        "where one is shared."
         + (f" Shared (counted once): {shared}." if result.components["shared"].any() else "")
     )
 
@@ -542,7 +546,8 @@ with st.expander("Importance measures, per component"):
         },
     )
     st.caption(
-        "Birnbaum: how much the system's availability moves per unit of the component's. "
+        "Birnbaum: how much the system's availability moves per unit of the component's "
+        "availability. "
         "Criticality: the share of system failures in which the component is critical and "
         "failed. RAW: how many times more often the system fails while this component is down. "
         "RRW: how many times less often it would fail if the component never did "

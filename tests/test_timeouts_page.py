@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import math
 
 import numpy as np
+import pytest
 
 import ftmath
 from tests.apptest import messages, metric_values, open_page
@@ -89,6 +91,16 @@ def test_llmperf_example_keeps_failures_apart_and_compares_policies() -> None:
     axes = [t.get("yaxis", {}).get("title", {}).get("text", "") for t in titles]
     axes += [t.get("xaxis", {}).get("title", {}).get("text", "") for t in titles]
     assert "latency (s, log scale)" in axes and "latency (ms, log scale)" not in axes
+    # On a log axis an annotation sits at log10 of the value: the timeout label was placed at
+    # 10^31.8 s and stretched the percentile chart's axis to 10^77 (newcomer review).
+    seconds = float(values["Recommended timeout (p99.9)"].removesuffix(" s"))
+    labels = [
+        a for t in titles for a in t.get("annotations", []) if a["text"].startswith("timeout")
+    ]
+    assert len(labels) == 2
+    for label in labels:
+        position = label["y"] if label["yref"] == "y" else label["x"]
+        assert position == pytest.approx(math.log10(seconds), abs=0.01)
 
 
 def test_endpoint_filter() -> None:
