@@ -669,11 +669,14 @@ class CorrelationResult:
         if a != b:
             common = _common(self.common_bins, a, b)
             if common < MIN_COMMON_BINS:
-                plural = ("s", "") if common != 1 else ("", "s")
-                reasons.append(
-                    f"only {common:,} bin{plural[0]} hold{plural[1]} both {a} and {b} "
-                    f"(at least {MIN_COMMON_BINS} are needed)"
+                held = (
+                    "no bin holds"
+                    if common == 0
+                    else "only 1 bin holds"
+                    if common == 1
+                    else f"only {common:,} bins hold"
                 )
+                reasons.append(f"{held} both {a} and {b} (at least {MIN_COMMON_BINS} are needed)")
         if self.permutations:
             need = math.ceil(1.0 / alpha - 1e-9)
             if self.exact and self.n_bins < need:

@@ -91,6 +91,20 @@ ROI_INPUTS: dict[str, str] = {
 }
 """The keyword arguments of :func:`roi`, with the label a page or export shows for each."""
 
+
+def input_words(name: str) -> str:
+    """The label of an ROI input inside a sentence: lower case, acronyms kept (MTBF, MTTR).
+
+    Examples
+    --------
+    >>> input_words("mtbf_hours_now"), input_words("capex")
+    ('MTBF today (h)', 'up-front cost (capex)')
+    """
+    label = ROI_INPUTS[name]
+    first, _, rest = label.partition(" ")
+    return label if first.isupper() else f"{first.lower()} {rest}".rstrip()
+
+
 ROI_DEFAULTS: dict[str, float] = {
     "opex_per_year": 0.0,
     "cost_per_incident": 0.0,
@@ -962,7 +976,7 @@ def break_even(inputs: Mapping[str, Any], parameter: str) -> BreakEven:
             parameter,
             None,
             x0,
-            f"the NPV stays {sign} for every {ROI_INPUTS[parameter].lower()} from "
+            f"the NPV stays {sign} for every {input_words(parameter)} from "
             f"{grid[0]:.3g} to {grid[-1]:.3g}, so there is no break-even value",
         )
     i = crossings[0]  # the NPV is monotonic in the parameter: one crossing

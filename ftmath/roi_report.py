@@ -380,6 +380,11 @@ def scenario_from_json(data: bytes | str | Mapping[str, Any]) -> RoiScenario:
     if kind != ROI_FORMAT:
         raise InputError(f"`format` is {kind!r}; this page reads {ROI_FORMAT!r} documents")
     unknown = sorted(set(document) - _DOCUMENT_KEYS, key=str)
+    if {"components", "system"} <= set(document):
+        raise InputError(
+            "this is a topology document (it has `components` and `system`): import it on the "
+            "Topology page; here, import an ROI case saved by this page (Case (JSON))"
+        )
     if unknown:
         raise InputError(
             f"`{unknown[0]}` is not a key of an ROI document; accepted: "

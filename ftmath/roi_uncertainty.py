@@ -26,7 +26,7 @@ import pandas as pd
 from ftmath._validate import as_float
 from ftmath.errors import ComputationLimitError, InputError
 from ftmath.explain import Explanation, latex_number
-from ftmath.roi import ROI_INPUTS, SENSITIVITY_INPUTS, check_roi_inputs
+from ftmath.roi import SENSITIVITY_INPUTS, check_roi_inputs, input_words
 
 __all__ = ["DEFAULT_SEED", "MAX_DRAWS", "RoiSimulation", "simulate_roi"]
 
@@ -129,7 +129,7 @@ class RoiSimulation:
         dict of str to Explanation
             Keys ``probability_positive`` and ``p50``.
         """
-        varied = ", ".join(ROI_INPUTS[k].lower() for k in self.uncertain) or "none"
+        varied = ", ".join(input_words(k) for k in self.uncertain) or "none"
         failures = (
             "Failures each year are Poisson with rate H / (MTBF + MTTR) of the draw"
             if self.poisson

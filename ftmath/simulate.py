@@ -1253,7 +1253,8 @@ class SimulationResult:
         """
         n = self.requests
         run = (
-            f"{self.method} simulation of {n:,} requests arriving at {self.rate_per_s:g}/s "
+            f"{self.method.capitalize()} simulation of {n:,} requests arriving at "
+            f"{self.rate_per_s:g}/s "
             f"(Poisson), seed {self.seed}: the same inputs give the same numbers."
         )
         closed = self.closed_form()

@@ -42,6 +42,13 @@ AUTO = "(found automatically)"
 NONE = "(none)"
 ZONES = ["UTC", *sorted(z for z in available_timezones() if "/" in z and z != "UTC")]
 TOP_N = 8
+READER_NAMES = {  # the reader's parameters -> the controls under "Columns and time zone"
+    "time_column": "Time column (under Columns and time zone)",
+    "type_column": "Type column (under Columns and time zone)",
+    "type_columns": "Cause columns (Type is: whichever column is filled)",
+    "group_column": "Group (under Columns and time zone)",
+    "timezone": "Time zone (under Columns and time zone)",
+}
 NAMES = {  # library parameters -> the labels of the widgets that set them
     "bin": "the bin width",
     "permutations": "Permutations",
@@ -222,6 +229,7 @@ events = ui.guarded(
     "auto" if group_choice == AUTO else (None if group_choice == NONE else group_choice),
     None if zone_choice == AUTO else zone_choice,
     where=f"Reading {source.name}",
+    names=READER_NAMES,
 )
 if events is None:
     st.info(
@@ -401,9 +409,9 @@ with right:
             ),
             "thin": "Why too thin to judge",
         },
-        column_order=[
-            "a", "b", "events_a", "events_b", "common_bins", "r", "rho", "p_raw", "p",
-            "verdict", "note", "thin",
+        column_order=[  # what matters first: the table is narrow and scrolls sideways
+            "a", "b", "r", "verdict", "p", "rho", "p_raw", "common_bins", "events_a",
+            "events_b", "note", "thin",
         ],
     )  # fmt: skip
     if result.permutations:

@@ -452,6 +452,13 @@ st.caption(
     f"{readable_hours(row['downtime_hours'])}. Mean single-incident duration "
     f"{hours(row['incident_mean_hours'])}. {stats.observation.capitalize()}."
     + (f" n/a: {row['why_na']}." if row["why_na"] else "")
+    + (
+        " These are whole-system figures: the system counts as down while any of its nodes "
+        "is down, so its MTBF is far shorter than one node's (the Redundancy page's default, "
+        "7,400 h, is per node)."
+        if log.attrs["format"].startswith("LANL")
+        else ""
+    )
 )
 for caveat in stats.caveats(system):
     st.warning(caveat, icon=":material/warning:")

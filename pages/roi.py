@@ -10,6 +10,7 @@ import streamlit as st
 import ftmath
 import ui
 from ftmath import roi_report
+from ftmath.roi import input_words
 
 ui.ensure_app_frame()
 
@@ -607,7 +608,7 @@ for name, row in edited.iterrows():
     if not bool(row["vary"]):
         continue
     if pd.isna(row["low"]) or pd.isna(row["high"]):
-        uncertainty_problem = f"give a low and a high for {row['input'].lower()}"
+        uncertainty_problem = f"give a low and a high for {input_words(str(name))}"
         continue
     unit = UNIT[str(name)]
     low, likely, high = float(row["low"]) * unit, inputs[str(name)], float(row["high"]) * unit
@@ -715,7 +716,8 @@ st.caption(
     f"{result.failures_per_year_target:.3g} and "
     f"{ui.fmt_duration(result.downtime_hours_per_year_target)} with the investment "
     f"({ui.fmt_money(result.annual_cost_target, currency)}). Cash flows at the end of each "
-    f"year, capex at year 0, discounted at {rate_text}; ROI is "
+    f"year, capex at year 0, discounted at {rate_text}; payback counts the benefit as "
+    "coming in evenly through each year, so it can be a fraction of the first; ROI is "
     f"undiscounted, on the total cost of ownership {ui.fmt_money(result.tco, currency)}. "
     f"Year of {ui.year_label()}. P(NPV > 0) from {sim.draws:,} draws (seed {sim.seed}), "
     f"standard error {sim.probability_se * 100:.2g} percentage points."
@@ -806,7 +808,11 @@ with right:
     ui.explain(explained["p50"], key="roi.explain.p50")
     st.metric("P90 (optimistic)", ui.fmt_money(sim.p90, currency))
     varied = "; ".join(ftmath.ROI_INPUTS[k] for k in sim.uncertain) or "none"
-    st.caption(f"Uncertain inputs: {varied}.")
+    st.caption(
+        f"Uncertain inputs: {varied}. Mean {ui.fmt_money(sim.mean, currency)}. The headline "
+        "NPV uses the values as typed; the median here moves away from it when a range is "
+        "not centred on its value, and failures come at random."
+    )
 
 # --- export -------------------------------------------------------------------------------------
 

@@ -621,9 +621,10 @@ with chart_tabs[0]:
     st.caption(
         "Calls sent to the dependency per arriving request, per time bin. Without a budget or "
         "breaker, k retries multiply the load by up to k + 1 exactly when the dependency can "
-        "least take it. A 20 % budget holds it to 1.2× over its window (the first seconds of an "
-        "outage spend what the window saved, and that burst echoes once per window); an open "
-        "breaker drops it to the probes."
+        "least take it (one bin can show a little more: retries of requests that arrived in "
+        "the bin before land in it). A 20 % budget holds it to 1.2× over its window (the "
+        "first seconds of an outage spend what the window saved, and that burst echoes once "
+        "per window); an open breaker drops it to the probes."
     )
 with chart_tabs[1]:
     st.plotly_chart(outcome_chart(runs, chaos), width="stretch", key="simulator.chart.outcome")

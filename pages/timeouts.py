@@ -256,30 +256,45 @@ def over_time_chart(frame: pd.DataFrame, timeout: float):
         fig.add_trace(
             go.Scatter(x=frame["start"], y=frame[column] / scale, name=name, mode="lines")
         )
-    fig.add_trace(
-        go.Bar(
-            x=frame["start"],
-            y=frame["failed"],
-            name="failed requests",
-            yaxis="y2",
-            marker_color="#d1242f",
-            opacity=0.5,
+    failures = bool((frame["failed"] > 0).any())
+    if failures:  # no failed requests: no empty bars and no meaningless second axis
+        fig.add_trace(
+            go.Bar(
+                x=frame["start"],
+                y=frame["failed"],
+                name="failed requests",
+                yaxis="y2",
+                marker_color="#d1242f",
+                opacity=0.5,
+            )
         )
-    )
-    fig.add_hline(y=timeout / scale, line_dash="dash", line_color="#d1242f")
+    if len(frame):
+        fig.add_trace(  # the timeout, as a legend entry (a shape has none)
+            go.Scatter(
+                x=[frame["start"].iloc[0], frame["start"].iloc[-1]],
+                y=[timeout / scale] * 2,
+                name=f"timeout {ui.fmt_ms(timeout)}",
+                mode="lines",
+                line={"dash": "dash", "color": "#d1242f"},
+                hoverinfo="skip",
+            )
+        )
     fig.update_layout(
         height=380,
         margin={"t": 30, "b": 10},
         yaxis={"type": "log", "title": f"latency ({unit}, log scale)"},
-        yaxis2={
-            "overlaying": "y",
-            "side": "right",
-            "title": "failed requests",
-            "showgrid": False,
-            "rangemode": "tozero",
-        },
         legend={"orientation": "h"},
     )
+    if failures:
+        fig.update_layout(
+            yaxis2={
+                "overlaying": "y",
+                "side": "right",
+                "title": "failed requests",
+                "showgrid": False,
+                "rangemode": "tozero",
+            }
+        )
     return fig
 
 

@@ -508,6 +508,12 @@ class TestThinData:
         assert not row["significant"]
         assert not result.pairs(alpha=0.5)["significant"].any()
 
+    def test_types_that_never_meet_say_no_bin(self) -> None:
+        a = [h * HOUR for h in range(0, 100, 2)]
+        b = [h * HOUR for h in range(1, 100, 2)]
+        result = correlate(events_at(a=a, b=b), "1h", permutations=99, seed=1)
+        assert result.why_thin("a", "b").startswith("no bin holds both a and b")
+
     def test_a_well_supported_pair_is_not_thin(self) -> None:
         rng = np.random.default_rng(3)
         x = rng.poisson(2.0, 500)

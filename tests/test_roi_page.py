@@ -289,7 +289,7 @@ def test_a_break_even_that_does_not_exist_says_why() -> None:
     assert rows["MTTR today (h)"] == "n/a"
     # The reason is a sentence under the table, where a narrow column cannot cut it off.
     (reasons,) = [c.value for c in at.caption if "**MTTR today (h)**: n/a — " in c.value]
-    assert "the NPV stays negative for every mttr today" in reasons
+    assert "the NPV stays negative for every MTTR today (h)" in reasons
     assert "from 1e-06 to 1e+12" in reasons
 
 

@@ -103,6 +103,9 @@ class TestJson:
             (b"[1, 2]", "must be a JSON object"),
             (b'{"format": "topology", "inputs": {}}', "this page reads"),
             (b'{"inputs": {}, "extra": 1}', "`extra` is not a key"),
+            # a newcomer imported the Topology page's export here
+            (b'{"components": {"a": {"availability": 0.9}}, "system": "a"}',
+             "this is a topology document .* import it on the Topology page"),
             (b'{"name": "x"}', "`inputs` must be an object"),
             (b'{"inputs": {"capex": 1}}', "inputs: `cost_per_hour` is missing"),
             # 1,500 nested lists in 3 KB: Python's parser runs out of stack (RecursionError)
