@@ -42,6 +42,7 @@ from ftmath.report import plural
 
 __all__ = [
     "MAX_CELLS",
+    "MAX_TYPES",
     "MIN_COMMON_BINS",
     "MIN_TYPE_EVENTS",
     "Cascades",
@@ -57,6 +58,8 @@ __all__ = [
 ]
 
 MAX_CELLS = 20_000_000
+MAX_TYPES = 300
+"""Most types correlated at once: their pairs grow as types squared (300 types, 44,850 pairs)."""
 """Largest bins x types table `correlate` builds (160 MB of float64)."""
 
 MIN_COMMON_BINS = 10
@@ -1082,6 +1085,12 @@ def correlate(
             raise InputError(f"type {unknown[0]!r} has no events; the types are {shown}")
         if not names:
             raise InputError("`types` must name at least one type")
+    if len(names) > MAX_TYPES:
+        raise ComputationLimitError(
+            f"{len(names):,} types make {len(names) * (len(names) - 1) // 2:,} pairs, more than "
+            f"the {MAX_TYPES} types correlated here at once; choose at most {MAX_TYPES} types "
+            "(the most frequent, or one group of them)"
+        )
     position = {name: i for i, name in enumerate(names)}
     remap = np.array([position.get(str(u), -1) for u in uniques], dtype=np.int64)
     col = remap[codes] if len(codes) else np.empty(0, dtype=np.int64)
@@ -1438,6 +1447,11 @@ def coincidence_table(
     for name in names:
         if name not in by_type:
             raise InputError(f"type {name!r} has no events")
+    if len(names) > MAX_TYPES:
+        raise ComputationLimitError(
+            f"{len(names):,} types make {len(names) * (len(names) - 1):,} ordered pairs, more "
+            f"than the {MAX_TYPES} types compared here at once; choose at most {MAX_TYPES} types"
+        )
     rows = []
     for a in names:
         for b in names:

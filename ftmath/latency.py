@@ -736,6 +736,10 @@ def _plain_csv(
         ).astype("str")
     label = raw[label_column] if label_column else pd.Series(["all"] * len(raw))
     time_column = next((lower[n] for n in _TIME_NAMES if n in lower), None)
+    if time_column is None and "time" in lower and lower["time"] != column:
+        # "time" is a timestamp only when it holds dates, not numbers (it may be a duration)
+        if _numeric_share(raw[lower["time"]]) < 0.5:
+            time_column = lower["time"]
     if time_column:
         ts, more = fmt.timestamps(raw[time_column], time_column)
         notes.extend(more)

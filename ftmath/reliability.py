@@ -27,6 +27,7 @@ from ftmath._validate import check_positive, check_probabilities, check_probabil
 __all__ = [
     "HOURS_PER_YEAR",
     "HOURS_RANGE",
+    "MAX_K_OF_N_UNITS",
     "Downtime",
     "availability",
     "downtime",
@@ -41,6 +42,9 @@ __all__ = [
     "series_unreliability",
     "unavailability",
 ]
+
+MAX_K_OF_N_UNITS = 100_000
+"""Most units in one k-of-n block (exact: the work grows as n squared, ~5 s at the limit)."""
 
 HOURS_PER_YEAR = 8760.0
 """A year of 365 days, the default everywhere a per-year figure is given."""
@@ -414,6 +418,13 @@ def check_k(k: Any, n: int, name: str = "k") -> int:
     k = int(k)
     if not 1 <= k <= n:
         raise InputError(f"`{name}` must be between 1 and n = {n}, got {k}")
+    if n > MAX_K_OF_N_UNITS:
+        from ftmath.errors import ComputationLimitError
+
+        raise ComputationLimitError(
+            f"a k-of-n block of {n:,} units is more than the {MAX_K_OF_N_UNITS:,} computed here "
+            "(the exact count distribution grows as n squared); group the units into blocks"
+        )
     return k
 
 

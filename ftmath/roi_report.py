@@ -424,8 +424,10 @@ def scenario_from_json(data: bytes | str | Mapping[str, Any]) -> RoiScenario:
         raise InputError(f"`monte_carlo.repair` must be 'exponential' or 'mean', got {repair!r}")
     if not 1 <= draws <= 1_000_000:
         raise InputError(f"`monte_carlo.draws` must be from 1 to 1,000,000, got {draws}")
-    if seed < 0:
-        raise InputError(f"`monte_carlo.seed` must be >= 0, got {seed}")
+    if not 0 <= seed <= 2**53 - 1:
+        raise InputError(
+            f"`monte_carlo.seed` must be from 0 to 2^53 − 1 (9,007,199,254,740,991), got {seed}"
+        )
     swing = as_float(document.get("sensitivity_swing", 0.2), "sensitivity_swing")
     if not 0.0 < swing < 1.0:
         raise InputError(f"`sensitivity_swing` must be between 0 and 1, got {swing}")

@@ -36,6 +36,9 @@ DEFAULT_SEED = 20_240_607
 MAX_DRAWS = 1_000_000
 """Most draws accepted."""
 
+MAX_SEED = 2**53 - 1
+"""Largest seed: a browser's number field holds whole numbers exactly only up to here."""
+
 _CHUNK_CELLS = 2_000_000  # draws x years simulated at once (bounded memory)
 _REPAIR = ("exponential", "mean")
 
@@ -270,8 +273,12 @@ def simulate_roi(
             f"`draws` must be at most {MAX_DRAWS:,}, got {int(n_draws):,}; 100,000 draws "
             "give P(NPV > 0) to within about 0.3 percentage points"
         )
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise InputError(f"`seed` must be a whole number >= 0, got {seed!r}")
+    if (
+        isinstance(seed, bool)
+        or not isinstance(seed, (int, np.integer))
+        or not 0 <= seed <= MAX_SEED
+    ):
+        raise InputError(f"`seed` must be a whole number from 0 to 2^53 − 1, got {seed!r}")
     if repair not in _REPAIR:
         raise InputError(f"`repair` must be one of {', '.join(_REPAIR)}, got {repair!r}")
     n = int(n_draws)

@@ -38,6 +38,8 @@ def downtime_budget(
     >>> table.loc["e-commerce", ["nines", "per_year"]].round(2).tolist()
     [3.0, 8.76]
     """
+    if not targets:
+        raise InputError("`targets` is empty: give at least one availability target")
     rows = []
     for name, target in targets.items():
         a = check_probability(target, f"targets[{name!r}]")

@@ -30,6 +30,7 @@ from ftmath._validate import as_float, check_positive, check_probability
 from ftmath.errors import InputError
 from ftmath.explain import Explanation, latex_number
 from ftmath.latency import LatencyHistogram
+from ftmath.report import plural
 
 __all__ = [
     "DEFAULT_PERCENTILES",
@@ -95,6 +96,21 @@ def _latencies(values: Any, name: str = "latencies_ms") -> np.ndarray:
     return array
 
 
+MAX_SAMPLE_SIZE = 10**12
+"""Largest sample size the rank functions take (far beyond any upload)."""
+
+
+def _sample_size(n: Any) -> int:
+    """A whole number of samples from 1 to `MAX_SAMPLE_SIZE`."""
+    if isinstance(n, bool) or not isinstance(n, (int, float, np.integer, np.floating)):
+        raise InputError(f"`n` must be a whole number of samples, got {n!r}")
+    if not math.isfinite(n) or n != int(n) or not 1 <= n <= MAX_SAMPLE_SIZE:
+        raise InputError(
+            f"`n` must be a whole number of samples from 1 to {MAX_SAMPLE_SIZE:.0e}, got {n!r}"
+        )
+    return int(n)
+
+
 def _fraction(p: float) -> Fraction:
     """The decimal the user meant: 0.9 is 9/10, not the binary double just above it."""
     return Fraction(repr(float(p)))
@@ -127,9 +143,7 @@ def nearest_rank(n: int, p: float) -> int:
     (9, 999, 1)
     """
     p = check_probability(p, "p")
-    if int(n) < 1:
-        raise InputError(f"`n` must be at least 1, got {n}")
-    return max(1, math.ceil(_fraction(p) * int(n)))
+    return max(1, math.ceil(_fraction(p) * _sample_size(n)))
 
 
 def quantile_interval_ranks(n: int, p: float, *, confidence: float = 0.95) -> tuple[int, int]:
@@ -174,9 +188,7 @@ def quantile_interval_ranks(n: int, p: float, *, confidence: float = 0.95) -> tu
     confidence = check_probability(confidence, "confidence")
     if not 0.0 < confidence < 1.0:
         raise InputError(f"`confidence` must be in (0, 1), got {confidence}")
-    n = int(n)
-    if n < 1:
-        raise InputError(f"`n` must be at least 1, got {n}")
+    n = _sample_size(n)
     half = (1.0 - confidence) / 2.0
     binom = stats.binom(n, p)
     # lower: largest l with cdf(l - 1) <= half
@@ -233,6 +245,7 @@ def percentile_name(p: float) -> str:
     >>> [percentile_name(p) for p in (0.5, 0.999, 0.9999, 1.0)]
     ['p50', 'p99.9', 'p99.99', 'max']
     """
+    p = check_probability(p, "p")
     if p >= 1.0:
         return "max"
     if p <= 0.0:
@@ -473,7 +486,7 @@ def _recommend_sorted(
     if upper > n:
         need = _needed(target, confidence, upper=True)
         reasons.append(
-            f"not enough samples for an upper bound: {n:,} healthy requests, "
+            f"not enough samples for an upper bound: {plural(n, 'healthy request')}, "
             + (
                 f"a {confidence:.0%} upper bound needs at least {need:,}"
                 if need

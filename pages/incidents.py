@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 from datetime import date, datetime, time
 
@@ -397,7 +398,7 @@ if len(stats.excluded):
 
 row = stats.row(system)
 explained = stats.explain(system)
-st.subheader(f"System {system}" if system != POOLED else POOLED)
+st.subheader(f"System {ui.escape_markdown(system)}" if system != POOLED else POOLED)
 first, second = st.columns(3), st.columns(3)
 availability_known = math.isfinite(row["availability"])
 with first[0]:
@@ -522,7 +523,9 @@ timeline, distribution, top = st.tabs(["Timeline", "MTTR distribution", "Top cau
 with timeline:
     xs: list = []
     ys: list = []
-    for s, e, name in zip(outages["start"], outages["end"], outages["system"], strict=True):
+    # system names are user text: plotly reads tags in labels, so they are escaped
+    shown_names = [html.escape(str(name)) for name in outages["system"]]
+    for s, e, name in zip(outages["start"], outages["end"], shown_names, strict=True):
         xs += [s, e, None]
         ys += [name, name, None]
     figure = go.Figure(
@@ -537,11 +540,11 @@ with timeline:
             ),
             go.Scattergl(
                 x=outages["start"],
-                y=outages["system"],
+                y=shown_names,
                 mode="markers",
                 marker=dict(size=5, color="#d1242f", symbol="line-ns-open"),
                 customdata=outages[["hours", "incidents"]],
-                hovertemplate="%{x}<br>%{customdata[0]:.2f} h, %{customdata[1]} incident(s)"
+                hovertemplate="%{x}<br>%{customdata[0]:.2f} h, %{customdata[1]} incidents"
                 "<extra>%{y}</extra>",
                 name="start",
             ),
@@ -670,7 +673,7 @@ if slo_report is not None:
             go.Heatmap(
                 z=heat.to_numpy(),
                 x=heat.columns,
-                y=[str(s) for s in heat.index],
+                y=[html.escape(str(s)) for s in heat.index],
                 zmin=max(0.0, 2 * target - 1),
                 zmax=1.0,
                 colorscale="RdYlGn",

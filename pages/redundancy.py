@@ -712,8 +712,8 @@ if st.button(
     elif figures is not None:
         ui.send_component(name, figures, source=f"Redundancy page: {label}")
         st.success(
-            f"Sent `{name}` ({label}). On the Topology page open *Add a component from the "
-            "catalog or from other pages* and press **Add**.",
+            f"Sent **{ui.escape_markdown(name)}** ({label}). On the Topology page open *Add a "
+            "component from the catalog or from other pages* and press **Add**.",
             icon=":material/check:",
         )
 ui.link("pages/topology.py", "Open Topology")

@@ -66,6 +66,7 @@ def replace_document(document: dict) -> None:
     st.session_state[GOOD] = document
     st.session_state[VERSION] = st.session_state.get(VERSION, 0) + 1
     st.session_state[ERROR] = None
+    st.session_state["topology.json_error"] = None  # a new document: the old error is stale
 
 
 def accept_if_valid(document: dict, where: str) -> bool:
@@ -341,7 +342,9 @@ with st.expander("Add a component from the catalog or from other pages"):
         st.markdown("**Sent from other pages**")
         for name, figures in offered.items():
             cols = st.columns([3, 1])
-            cols[0].markdown(f"`{name}` — {figures.get('source', '')}")
+            cols[0].markdown(
+                f"**{ui.escape_markdown(name)}** — {ui.escape_markdown(figures.get('source', ''))}"
+            )
             cols[1].button(
                 "Add",
                 key=f"topology.add_offered.{name}",
@@ -404,7 +407,8 @@ if result is None:
     st.stop()
 
 with summary:
-    st.subheader(good.get("name", "Topology"))
+    # the name is user text (a link can carry it): shown literally, never as Markdown or LaTeX
+    st.subheader(ui.escape_markdown(str(good.get("name") or "").strip() or "Topology"))
     availability = ui.fmt_percent(result.reliability, unreliability=result.unreliability)
     # many nines ("100 − 8.12e-12 %") need more than a fifth of the row, or they are cut off
     metrics = st.columns([2.2 if len(availability) > 10 else 1, 1, 1, 1, 1])

@@ -298,3 +298,31 @@ def test_the_importance_table_gives_one_replica_and_the_whole_tier() -> None:
     assert round(table.loc["web VM", "raw"]) == round(table.loc["load balancer", "raw"])
     captions = " ".join(c.value for c in at.caption)
     assert "one copy" in captions and "all copies" in captions
+
+
+def test_choosing_an_example_clears_the_error_of_a_document_not_applied() -> None:
+    # Breaker review: "Not applied: ... got 2" stayed on screen over the RAID-6 example.
+    at = open_page("pages/topology.py")
+    key = at.session_state["topology.json_key"]
+    at.text_area(key=key).input('{"components": {"a": {"availability": 2}}, "system": "a"}')
+    at.button(key="topology.apply").click().run()
+    assert any("Not applied" in m for m in messages(at, "error"))
+    example = next(o for o in at.selectbox(key="topology.example").options if "RAID" in o)
+    at.selectbox(key="topology.example").set_value(example).run()
+    assert not at.exception
+    assert not any("Not applied" in m for m in messages(at, "error"))
+
+
+def test_the_name_of_a_document_is_shown_literally() -> None:
+    # A link can carry any name: no Markdown, LaTeX or HTML from it reaches the page.
+    at = apply_document(
+        {"name": "**bold** $x^2$ <b>", "components": {"a": {"availability": 0.9}}, "system": "a"}
+    )
+    heading = at.subheader[0].value
+    assert heading == r"\*\*bold\*\* \$x^2\$ &lt;b&gt;"
+    assert (
+        apply_document({"name": "  ", "components": {"a": {"availability": 0.9}}, "system": "a"})
+        .subheader[0]
+        .value
+        == "Topology"
+    )

@@ -22,7 +22,7 @@ from ftmath import (
     cross_correlation,
     parse_bin,
 )
-from ftmath.correlation import _bh
+from ftmath.correlation import MAX_TYPES, _bh
 
 HOUR = 3600
 FOUR = {"start": "1970-01-01T00:00Z", "end": "1970-01-01T04:00Z"}  # four hourly bins
@@ -192,6 +192,14 @@ class TestBins:
     def test_bad_widths(self, width: object) -> None:
         with pytest.raises(InputError, match="`bin`"):
             parse_bin(width)
+
+    def test_type_limit(self) -> None:
+        # 100,000 types asked numpy for a 74.5 GiB matrix (breaker review): refused first.
+        many = {f"t{i}": [i * 60] for i in range(MAX_TYPES + 1)}
+        with pytest.raises(ComputationLimitError, match=f"at most {MAX_TYPES} types"):
+            correlate(events_at(**many), "1h", 0)
+        with pytest.raises(ComputationLimitError, match=f"at most {MAX_TYPES} types"):
+            coincidence_table(events_at(**many), window="1min")
 
     def test_cell_limit(self) -> None:
         events = events_at(a=[0, 5 * 365 * 86400], b=[10])

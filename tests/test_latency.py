@@ -98,6 +98,15 @@ class TestFormats:
         assert frame["label"].iloc[0] == "Query ehr_id, start_time #1"
         assert frame["timestamp"].iloc[0] == pd.Timestamp(1656995443821, unit="ms", tz="UTC")
 
+    def test_a_time_column_of_dates_gives_the_timestamps(self) -> None:
+        # Breaker review: `time;latency_ms` was told it had no timestamps.
+        data = b"time;latency_ms\n2024-01-01T00:00:00Z;12\n2024-01-01T00:00:01Z;15\n"
+        frame = read_latencies(data)
+        assert frame["timestamp"].iloc[1] == pd.Timestamp("2024-01-01T00:00:01Z")
+        # a numeric `time` is not read as dates (it may be a duration)
+        numbers = read_latencies(b"time,latency_ms\n5,12\n6,15\n")
+        assert numbers["timestamp"].isna().all()
+
     def test_jmeter_csv_without_header(self) -> None:
         frame = read_latencies(LAT / "jmeter-noheader.csv")
         assert frame.attrs["format"] == "jmeter-csv"

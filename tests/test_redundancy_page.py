@@ -201,7 +201,7 @@ def test_send_the_group_to_topology(at) -> None:  # type: ignore[no-untyped-def]
     assert sent["source"].startswith("Redundancy page")
     at.switch_page("pages/topology.py").run()
     assert not at.exception
-    assert any("`db-cluster`" in m.value for m in at.markdown)
+    assert any("**db-cluster**" in m.value for m in at.markdown)
 
 
 def test_send_as_a_k_of_n_block(at) -> None:  # type: ignore[no-untyped-def]

@@ -143,6 +143,7 @@ class TestBadInput:
         ("call", "message"),
         [
             (lambda: ftmath.series([]), "at least one unit"),
+            (lambda: ftmath.downtime_budget({}), "`targets` is empty"),  # was a KeyError
             (lambda: ftmath.series([0.9, 1.2]), r"`reliabilities\[1\]` must be a probability"),
             (lambda: ftmath.parallel([float("nan")]), "must be a probability"),
             (lambda: ftmath.parallel("0.9"), "got a string"),
@@ -168,3 +169,9 @@ class TestBadInput:
             ftmath.nines(np.float64(0.1)),
         ):
             assert type(value) is float
+
+
+def test_a_huge_k_of_n_is_refused_not_run_for_minutes() -> None:
+    # Breaker review: k_of_n(500_000, [0.9] * 1_000_000) ran for minutes.
+    with pytest.raises(ftmath.ComputationLimitError, match="more than the 100,000"):
+        ftmath.k_of_n(50_000, [0.9] * (ftmath.MAX_K_OF_N_UNITS + 1))

@@ -131,7 +131,9 @@ class TestJson:
             ({"uncertainty": [1]}, "`uncertainty` must be an object"),
             ({"monte_carlo": {"draws": "many"}}, "`monte_carlo.draws` must be a whole"),
             ({"monte_carlo": {"draws": 0}}, "from 1 to 1,000,000"),
-            ({"monte_carlo": {"seed": -3}}, "`monte_carlo.seed` must be >= 0"),
+            ({"monte_carlo": {"seed": -3}}, "`monte_carlo.seed` must be from 0 to 2"),
+            # a browser's number field cannot hold 2^80: the page would show another seed
+            ({"monte_carlo": {"seed": 2**80}}, "`monte_carlo.seed` must be from 0 to 2"),
             ({"monte_carlo": {"poisson": "yes"}}, "true or false"),
             ({"monte_carlo": {"repair": "x"}}, "`monte_carlo.repair`"),
             ({"sensitivity_swing": 1.5}, "`sensitivity_swing`"),

@@ -135,7 +135,8 @@ class TestBadInput:
         [
             ({"draws": 0}, "`draws` must be a whole number >= 1"),
             ({"draws": 1.5}, "`draws` must be a whole number"),
-            ({"seed": -1}, "`seed` must be a whole number >= 0"),
+            ({"seed": -1}, "`seed` must be a whole number from 0 to 2"),
+            ({"seed": 2**53}, "`seed` must be a whole number from 0 to 2"),
             ({"seed": 1.5}, "`seed`"),
             ({"repair": "gamma"}, "`repair` must be one of"),
         ],

@@ -26,6 +26,7 @@ from ftmath import (
     histogram_percentile,
     histogram_percentile_table,
     nearest_rank,
+    percentile_name,
     percentile_table,
     quantile_interval_ranks,
     read_latencies,
@@ -423,6 +424,22 @@ class TestValidation:
     def test_bad_latencies(self, data: object, message: str) -> None:
         with pytest.raises(InputError, match=message):
             recommend_timeout(data)
+
+    @pytest.mark.parametrize("n", [np.nan, np.inf, 1e308, 0, 2.5, "10", True])
+    def test_bad_sample_sizes_are_input_errors(self, n: object) -> None:
+        # Breaker review: NaN, inf and 1e308 raised ValueError, OverflowError and TypeError.
+        with pytest.raises(InputError, match="`n` must be a whole number of samples"):
+            nearest_rank(n, 0.5)  # type: ignore[arg-type]
+        with pytest.raises(InputError, match="`n` must be a whole number of samples"):
+            quantile_interval_ranks(n, 0.5)  # type: ignore[arg-type]
+
+    @pytest.mark.parametrize("p", [np.nan, "3", -0.1])
+    def test_bad_percentile_names(self, p: object) -> None:
+        with pytest.raises(InputError, match="`p`"):
+            percentile_name(p)  # type: ignore[arg-type]
+
+    def test_one_healthy_request_is_one_request(self) -> None:
+        assert "upper bound: 1 healthy request, a 95%" in recommend_timeout([5.0], 0.999).reason
 
     def test_bad_target(self) -> None:
         with pytest.raises(InputError, match="`target`"):
