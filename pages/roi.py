@@ -564,7 +564,8 @@ with st.expander("Uncertainty: low / high of the inputs you are unsure of (Monte
     st.caption(
         "Ranges follow the values above as a band (so a new cost or capex moves its range "
         "with it) until you type a low or a high; a typed range stays as typed. **Reset to "
-        "the example** brings the bands back."
+        "the example** brings the bands back. A link carries the values and settings, not "
+        "typed ranges: to share those, export the **Case (JSON)** and import it."
     )
     settings = st.columns(4)
     settings[0].selectbox(

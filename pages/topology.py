@@ -15,6 +15,7 @@ from ftmath import report
 ui.ensure_app_frame()
 
 DOC, GOOD, VERSION, ERROR = "topology.doc", "topology.good", "topology.version", "topology.error"
+NOTICE = "topology.notice"
 MAX_DRAWN_BOXES = 80
 GIVEN_AS = {"mtbf/mttr": "MTBF and MTTR", "mtbf/mission": "MTBF over a mission time"}
 
@@ -66,6 +67,7 @@ def replace_document(document: dict) -> None:
     st.session_state[GOOD] = document
     st.session_state[VERSION] = st.session_state.get(VERSION, 0) + 1
     st.session_state[ERROR] = None
+    st.session_state[NOTICE] = None
     st.session_state["topology.json_error"] = None  # a new document: the old error is stale
 
 
@@ -162,7 +164,12 @@ def add_component(name: str, figures: dict, *, as_tier: bool) -> None:
             [*tiers, tier],
             mission_hours=document.get("mission_hours"),
         )
-    accept_if_valid(document, f"Adding {name}")
+    if accept_if_valid(document, f"Adding {name}") and as_tier and tiers is None:
+        st.session_state[NOTICE] = (
+            f"{ui.escape_markdown(name)} is now among the components, but this structure is "
+            "not a stack of tiers, so it is not placed anywhere yet and the availability is "
+            "unchanged: name it in `system` on the **JSON document** tab."
+        )
 
 
 init_state()
@@ -199,6 +206,8 @@ with top[1]:
 
 if st.session_state.get(ERROR):
     st.error(st.session_state[ERROR], icon=":material/error:")
+if st.session_state.get(NOTICE):
+    st.info(st.session_state[NOTICE], icon=":material/info:")
 
 summary = st.container(border=True)  # filled once the edits below are read
 document = st.session_state[DOC]

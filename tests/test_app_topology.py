@@ -326,3 +326,18 @@ def test_the_name_of_a_document_is_shown_literally() -> None:
         .value
         == "Topology"
     )
+
+
+def test_adding_to_a_structure_that_is_not_tiers_says_where_the_component_went() -> None:
+    # Breaker review: on "Two regions" Add changed nothing and said nothing.
+    at = open_page("pages/topology.py")
+    example = next(o for o in at.selectbox(key="topology.example").options if "region" in o)
+    at.selectbox(key="topology.example").set_value(example).run()
+    before = metric_values(at)["Nines"]
+    at.session_state["handoff.components"] = {"cache": {"availability": 0.9, "source": "test"}}
+    at.run()
+    at.button(key="topology.add_offered.cache").click().run()
+    assert not at.exception
+    assert "cache" in at.session_state["topology.good"]["components"]
+    assert metric_values(at)["Nines"] == before
+    assert any("not a stack of tiers" in m for m in messages(at, "info"))
