@@ -278,25 +278,40 @@ with st.container(border=True):
         )
         st.caption(f"Default: one year of {ui.year_label()}, as set in the sidebar.")
 
-if mtbf is None or mttr is None:
-    st.stop()
-inputs = (
-    int(n),
-    float(mtbf),
-    float(mttr),
-    int(k),
-    int(crews),
-    float(switch),
-    float(failover),
-    float(warm),
-    float(load),
-    float(mission),
-    year,
-)
-comparison = ui.guarded(compared, *inputs, names=LABELS)
+LAST_GOOD = "redundancy.last_good"
+comparison, stale = None, False
+if mtbf is not None and mttr is not None:
+    inputs = (
+        int(n),
+        float(mtbf),
+        float(mttr),
+        int(k),
+        int(crews),
+        float(switch),
+        float(failover),
+        float(warm),
+        float(load),
+        float(mission),
+        year,
+    )
+    comparison = ui.guarded(compared, *inputs, names=LABELS)
 if comparison is None:
-    st.info("Correct the input above; the comparison appears as soon as it can be computed.")
-    st.stop()
+    # Keep the last good result on screen, labelled, as the Topology page does.
+    last = st.session_state.get(LAST_GOOD)
+    if last is None or last[-1] != year:
+        st.info("Correct the input above; the comparison appears as soon as it can be computed.")
+        st.stop()
+    inputs, stale = last, True
+    n, mtbf, mttr, k, crews, switch, failover, warm, load, mission, _ = inputs
+    comparison = compared(*inputs)
+    st.warning(
+        f"Showing the last result that could be computed: MTBF {mtbf:,.6g} h, MTTR "
+        f"{mttr:,.6g} h, n = {n}, k = {k}, {ui.plural(crews, 'crew')}, fail-over {switch:g}. "
+        "Correct the input above to update it.",
+        icon=":material/history:",
+    )
+else:
+    st.session_state[LAST_GOOD] = inputs
 
 table = comparison.table.assign(
     mission_note=comparison.table["mission_note"].map(lambda note: ui.plain_names(note, LABELS))
@@ -704,6 +719,9 @@ else:
         "treats the units as independent, each repaired at once (a crew per unit) with a "
         "perfect fail-over; this page's crews and fail-over are left out."
     )
+if stale:  # the figures above are the last good ones, not what the inputs say
+    figures = None
+    st.info("Correct the input above to send this group.", icon=":material/info:")
 if st.button(
     "Send to Topology", key="redundancy.send", icon=":material/send:", disabled=figures is None
 ):

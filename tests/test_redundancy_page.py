@@ -151,10 +151,17 @@ def test_bad_input_gets_a_message_and_keeps_the_inputs(at, key, value, message) 
     errors = messages(at, "error")
     assert any(message in e for e in errors), errors
     assert at.number_input(key="redundancy.n").value == 3  # the other inputs stay
+    # The last good result stays on screen, said to be the last good one, and is not sent.
+    assert any(
+        "Showing the last result that could be computed" in w for w in messages(at, "warning")
+    )
+    assert "Availability" in metric_values(at)
+    assert at.button(key="redundancy.send").disabled
     # Correcting the input brings the results back.
     default = {"redundancy.k": 1, "redundancy.mttr": 3.3, "redundancy.mtbf": 7400.0}
     at.number_input(key=key).set_value(default.get(key, 0.5)).run()
     assert not messages(at, "error")
+    assert not any("last result" in w for w in messages(at, "warning"))
     assert "Availability" in metric_values(at)
 
 
@@ -424,7 +431,10 @@ def test_out_of_range_input_is_an_error_not_the_old_value(at, key, value, messag
     errors = messages(at, "error")
     assert any(message in e for e in errors), errors
     assert not any("`" in e for e in errors), errors
-    assert "MTTF" not in metric_values(at)  # no stale results
+    # no silent stale results: the last good one stays only under a warning that says so
+    assert any(
+        "Showing the last result that could be computed" in w for w in messages(at, "warning")
+    )
 
 
 def test_a_rate_out_of_range_says_so_in_screen_words(at) -> None:  # type: ignore[no-untyped-def]
