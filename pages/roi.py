@@ -644,12 +644,12 @@ def attempt(candidate: ftmath.RoiScenario) -> tuple[ftmath.RoiAnalysis | None, s
         return None, with_labels(ui.safe_message(error))
 
 
+LAST_GOOD = "roi.last_good"
 rate_problem = discount_rate_problem(float(st.session_state["roi.discount_pct"]))
-if rate_problem:
-    st.error(rate_problem, icon=":material/error:")
-    st.stop()
-analysis, problem = (None, uncertainty_problem) if uncertainty_problem else attempt(scenario)
-if analysis is None and scenario.uncertain:
+analysis, problem = (None, rate_problem) if rate_problem else (None, uncertainty_problem)
+if problem is None:
+    analysis, problem = attempt(scenario)
+if analysis is None and scenario.uncertain and not rate_problem:
     scenario = dataclasses.replace(scenario, uncertain={})
     analysis, second = attempt(scenario)
     if analysis is not None:
@@ -660,9 +660,22 @@ if analysis is None and scenario.uncertain:
         )
     else:
         problem = second
+stale = False
 if analysis is None:
     st.error(problem, icon=":material/error:")
-    st.stop()
+    last = st.session_state.get(LAST_GOOD)
+    if last is None:
+        st.stop()
+    # Keep the last good case on screen, labelled, as the Topology page does; no exports.
+    scenario, stale = last, True
+    analysis = analysed(scenario_json(scenario))
+    st.warning(
+        "Showing the last case that could be computed; correct the input above to update "
+        "it. Exports are offered again once it is corrected.",
+        icon=":material/history:",
+    )
+else:
+    st.session_state[LAST_GOOD] = scenario
 
 if held:
     st.warning(
@@ -841,6 +854,9 @@ downloads = [
 # One row that wraps, each button as wide as its label: five equal columns cut "Summary
 # (Markdown)" short.
 buttons = st.container(horizontal=True)
+if stale:
+    downloads = []
+    st.info("Correct the input above: the exports are for the case as entered.")
 for label, kind, mime in downloads:
     with buttons:
         # Bytes built for the current inputs (cached), not a callable: a deferred file expires
