@@ -292,7 +292,8 @@ def safe_message(error: object) -> str:
     Messages quote the user's own text (a cell, a file name); Markdown must not turn it into a
     link or an image. (HTML is never rendered: no page uses ``unsafe_allow_html``.)
     """
-    return str(error).replace("](", "]\u200b(")  # a zero-width space breaks `[text](url)`
+    text = str(error).replace("](", "]\u200b(")  # a zero-width space breaks `[text](url)`
+    return text.replace("$", "\\$")  # a $ pair would be typeset as LaTeX
 
 
 def plain_names(message: str, names: Mapping[str, str] | None) -> str:
@@ -326,15 +327,16 @@ def guarded(
     Any other exception is a bug: it is reported in one line, never as a traceback, and the
     rest of the page keeps working.
     """
+    place = f"{escape_markdown(where)}: " if where else ""  # often a file name: user text
     try:
         return action(*args, **kwargs)
     except ftmath.InputError as error:
         text = plain_names(safe_message(error), names)
-        st.error(f"{where + ': ' if where else ''}{text}", icon=":material/error:")
+        st.error(f"{place}{text}", icon=":material/error:")
     except Exception as error:  # noqa: BLE001 - the browser must never see a traceback
         st.error(
-            f"{where + ': ' if where else ''}this could not be computed "
-            f"({type(error).__name__}: {error}). Please report it with the input that caused it.",
+            f"{place}this could not be computed ({type(error).__name__}: "
+            f"{escape_markdown(error)}). Please report it with the input that caused it.",
             icon=":material/bug_report:",
         )
     return None

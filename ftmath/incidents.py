@@ -63,6 +63,7 @@ from ftmath._validate import check_unique_header
 from ftmath.errors import InputError
 from ftmath.explain import Explanation, latex_number
 from ftmath.report import plural
+from ftmath.timeparse import check_timezone
 
 __all__ = [
     "FEW_FAILURES",
@@ -545,6 +546,8 @@ def read_incidents(
     >>> str(frame.loc[0, "system"]), frame.attrs["timezone"]
     ('db', 'UTC')
     """
+    if timezone is not None:
+        timezone = check_timezone(timezone)  # before the file: a bad zone is not the file's fault
     table = _read_table(_read_bytes(source))
     columns = list(table.columns)
     lanl = {"Prob Started", "Prob Fixed"} <= set(columns) and set(LANL_CAUSES) <= set(columns)

@@ -85,7 +85,7 @@ def check_timezone(timezone: Any, name: str = "timezone") -> str:
         return "UTC"
     try:
         ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a path
         close = sorted(z for z in available_timezones() if zone.lower() in z.lower())[:5]
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise InputError(

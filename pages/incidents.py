@@ -283,17 +283,27 @@ with st.expander("Columns, time zone and units", icon=":material/tune:"):
         unit = unit_choice or None
 
 log = ui.guarded(
-    read, source.data, timezone, tuple(sorted(overrides.items())), unit, where=source.name
+    read,
+    source.data,
+    timezone,
+    tuple(sorted(overrides.items())),
+    unit,
+    where=source.name,
+    names={"timezone": "The time zone (under Columns, time zone and units)"},
 )
 if log is None:
-    st.info("Fix the file or pick its columns above; the example is still available.")
+    st.info(
+        "Fix the file, pick its columns or its time zone above; the example is still available."
+    )
     st.stop()
 
-with st.expander(f"How {source.name} was read", icon=":material/description:"):
+with st.expander(f"How {ui.escape_markdown(source.name)} was read", icon=":material/description:"):
     st.markdown(
         f"Format: **{log.attrs['format']}**; {ui.plural(len(log), 'record')}; times read in "
         f"**{log.attrs['timezone']}** and shown in UTC. Columns used: "
-        + ", ".join(f"{role} = `{col}`" for role, col in log.attrs["columns"].items())
+        + ", ".join(
+            f"{role} = “{ui.escape_markdown(col)}”" for role, col in log.attrs["columns"].items()
+        )
         + "."
     )
     for note in log.attrs["notes"]:

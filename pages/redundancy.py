@@ -298,16 +298,16 @@ if mtbf is not None and mttr is not None:
 if comparison is None:
     # Keep the last good result on screen, labelled, as the Topology page does.
     last = st.session_state.get(LAST_GOOD)
-    if last is None or last[-1] != year:
+    if last is None:
         st.info("Correct the input above; the comparison appears as soon as it can be computed.")
         st.stop()
-    inputs, stale = last, True
+    inputs, stale = (*last[:-1], year), True  # the sidebar's year length as it is now
     n, mtbf, mttr, k, crews, switch, failover, warm, load, mission, _ = inputs
     comparison = compared(*inputs)
     st.warning(
-        f"Showing the last result that could be computed: MTBF {mtbf:,.6g} h, MTTR "
-        f"{mttr:,.6g} h, n = {n}, k = {k}, {ui.plural(crews, 'crew')}, fail-over {switch:g}. "
-        "Correct the input above to update it.",
+        "Showing the last result that could be computed, from the last inputs that were all "
+        "valid (with the year length set now). Correct the input named above to update it; "
+        "until then nothing is exported or sent.",
         icon=":material/history:",
     )
 else:
@@ -595,13 +595,16 @@ st.caption(
     f"{float(warm):g} % of the active rate. Fail-over success {float(switch):.4g}, manual "
     f"fail-over {ui.fmt_hours(float(failover) if failover > 0 else float(mttr))}."
 )
-ui.download(
-    "Comparison (CSV)",
-    report.csv_bytes(table),
-    "redundancy-comparison.csv",
-    "text/csv",
-    key="redundancy.download_csv",
-)
+if stale:  # the table is the last good one, not what the inputs say: not exported
+    st.caption("The CSV download returns once the input above is corrected.")
+else:
+    ui.download(
+        "Comparison (CSV)",
+        report.csv_bytes(table),
+        "redundancy-comparison.csv",
+        "text/csv",
+        key="redundancy.download_csv",
+    )
 
 # --- R(t) curves -------------------------------------------------------------------------------
 

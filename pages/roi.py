@@ -236,16 +236,18 @@ def on_import() -> None:
     try:
         scenario = ftmath.scenario_from_json(uploaded.getvalue())
     except ftmath.InputError as error:
-        st.session_state[ERROR] = f"{uploaded.name} was not imported: {ui.safe_message(error)}"
+        st.session_state[ERROR] = (
+            f"{ui.escape_markdown(uploaded.name)} was not imported: {ui.safe_message(error)}"
+        )
         return
     except Exception as error:  # noqa: BLE001 - a callback's exception would blank the page
         st.session_state[ERROR] = (
-            f"{uploaded.name} was not imported: it could not be read ({type(error).__name__}). "
-            "Please report it with the file."
+            f"{ui.escape_markdown(uploaded.name)} was not imported: it could not be read "
+            f"({type(error).__name__}). Please report it with the file."
         )
         return
     st.session_state[ERROR] = None
-    st.session_state[NOTICE] = f"Imported {uploaded.name}."
+    st.session_state[NOTICE] = f"Imported {ui.escape_markdown(uploaded.name)}."
     apply_scenario(scenario)
 
 
@@ -667,11 +669,14 @@ if analysis is None:
     if last is None:
         st.stop()
     # Keep the last good case on screen, labelled, as the Topology page does; no exports.
-    scenario, stale = last, True
+    # the sidebar's year length as it is now
+    year_now = {**last.inputs, "hours_per_year": ui.hours_per_year()}
+    scenario, stale = dataclasses.replace(last, inputs=year_now), True
     analysis = analysed(scenario_json(scenario))
     st.warning(
-        "Showing the last case that could be computed; correct the input above to update "
-        "it. Exports are offered again once it is corrected.",
+        "Showing the last case that could be computed, from the last inputs that were all "
+        "valid (with the year length set now). Correct the input named above to update it; "
+        "exports are offered again once it is corrected.",
         icon=":material/history:",
     )
 else:

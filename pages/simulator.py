@@ -528,7 +528,23 @@ st.caption(f"Dependency: {dependency.describe()}.")
 
 timeout = dependency.quantile(0.999)
 hedge_delay = dependency.quantile(0.95)
-presets = ftmath.policy_presets(timeout_ms=timeout, hedge_delay_ms=hedge_delay)
+presets = ui.guarded(
+    ftmath.policy_presets,
+    timeout_ms=timeout,
+    hedge_delay_ms=hedge_delay,
+    where="Presets",
+    names={"timeout_ms": "the dependency's p99.9", "hedge_delay_ms": "the dependency's p95"},
+)
+if presets is None:
+    st.info(
+        f"The presets take the dependency's p99.9 ({ui.fmt_ms(timeout)}) as per-try timeout "
+        f"and its p95 ({ui.fmt_ms(hedge_delay)}) as hedging delay; both must be finite and "
+        "above 0 ms. Latencies of 0 ms are faster than the clock that timed them (record a "
+        "finer unit); a lognormal whose p99 is many orders above its median has an unbounded "
+        "tail (bring them closer).",
+        icon=":material/info:",
+    )
+    st.stop()
 st.subheader("Policies")
 st.caption(
     f"Presets use the dependency's p99.9 ({ui.fmt_ms(timeout)}) as per-try timeout — the "

@@ -201,11 +201,22 @@ def spectrum_chart(spectrum: pd.DataFrame, table: pd.DataFrame, timeout: float, 
             hovertemplate="%{text}: %{y:,.4g} " + unit + "<extra></extra>",
         )
     )
+    if timeout > 0:  # a log axis has no place for 0 ms (all-zero latencies)
+        timeout_line(fig, timeout, scale, f"timeout {ui.fmt_ms(timeout)} ({name})")
+    nines_axis(fig)
+    fig.update_xaxes(range=[-0.05, max(top, 1.0) + 0.1])
+    fig.update_yaxes(type="log", title=f"latency ({unit}, log scale)")
+    fig.update_layout(height=420, margin={"t": 30, "b": 10}, legend={"orientation": "h"})
+    return fig
+
+
+def timeout_line(fig: go.Figure, timeout: float, scale: float, text: str) -> None:
+    """The timeout as a dashed line across a log latency axis (y), labelled at the right."""
     fig.add_hline(y=timeout / scale, line_dash="dash", line_color="#d1242f")
     # On a log axis an annotation's position is the log10 of the value (add_hline's own
     # annotation used the value itself: 82 s put it at 10^82 and stretched the axis there).
     fig.add_annotation(
-        text=f"timeout {ui.fmt_ms(timeout)} ({name})",
+        text=text,
         x=1.0,
         xref="paper",
         xanchor="right",
@@ -214,11 +225,6 @@ def spectrum_chart(spectrum: pd.DataFrame, table: pd.DataFrame, timeout: float, 
         yanchor="bottom",
         showarrow=False,
     )
-    nines_axis(fig)
-    fig.update_xaxes(range=[-0.05, max(top, 1.0) + 0.1])
-    fig.update_yaxes(type="log", title=f"latency ({unit}, log scale)")
-    fig.update_layout(height=420, margin={"t": 30, "b": 10}, legend={"orientation": "h"})
-    return fig
 
 
 def histogram_chart(bins: pd.DataFrame, timeout: float):
@@ -232,17 +238,18 @@ def histogram_chart(bins: pd.DataFrame, timeout: float):
             hovertemplate="%{x:,.4g} " + unit + ": %{y:,} requests<extra></extra>",
         )
     )
-    fig.add_vline(x=timeout / scale, line_dash="dash", line_color="#d1242f")
-    fig.add_annotation(  # log axis: the position is log10 of the value
-        text=f"timeout {ui.fmt_ms(timeout)}",
-        x=math.log10(timeout / scale),
-        xref="x",
-        xanchor="left",
-        y=1.0,
-        yref="paper",
-        yanchor="top",
-        showarrow=False,
-    )
+    if timeout > 0:  # a log axis has no place for 0 ms (all-zero latencies)
+        fig.add_vline(x=timeout / scale, line_dash="dash", line_color="#d1242f")
+        fig.add_annotation(  # log axis: the position is log10 of the value
+            text=f"timeout {ui.fmt_ms(timeout)}",
+            x=math.log10(timeout / scale),
+            xref="x",
+            xanchor="left",
+            y=1.0,
+            yref="paper",
+            yanchor="top",
+            showarrow=False,
+        )
     fig.update_xaxes(type="log", title=f"latency ({unit}, log scale)")
     fig.update_yaxes(title="healthy requests")
     fig.update_layout(height=380, margin={"t": 30, "b": 10}, bargap=0)
@@ -428,7 +435,8 @@ labels_all = sorted(frame["label"].unique())
 has_time = bool(frame["timestamp"].notna().any())
 
 st.caption(
-    f"**{source.name}** — {attrs['format_description']}, latency from `{attrs['latency_column']}` "
+    f"**{ui.escape_markdown(source.name)}** — {attrs['format_description']}, latency from "
+    f"“{ui.escape_markdown(attrs['latency_column'])}” "
     f"in {attrs['unit']}, {attrs['encoding']}."
     + (" Built-in example." if source.is_example else "")
 )
@@ -514,6 +522,14 @@ with head[2]:
     )
 if rec.reason:
     st.warning(f"Interval: {rec.reason}.", icon=":material/warning:")
+if rec.timeout_ms == 0:
+    st.warning(
+        f"The p{target_key} latency is 0 ms: these requests finished faster than the clock "
+        "that timed them can tell (JMeter counts whole milliseconds). A 0 ms timeout would "
+        "cut every request off; record latencies in a finer unit (µs), or take the clock's "
+        "resolution (1 ms) as a floor. The charts draw no timeout line on their log axes.",
+        icon=":material/warning:",
+    )
 
 tabs = st.tabs(
     ["Percentiles", "Histogram", "Over time", "Per endpoint", "Retries & hedging", "Export"]

@@ -114,7 +114,9 @@ def on_import() -> None:
     try:
         document = ftmath.parse_topology(uploaded.getvalue()).document
     except Exception as error:  # noqa: BLE001 - a callback's traceback would reach the browser
-        st.session_state[ERROR] = f"{uploaded.name} was not imported: {ui.safe_message(error)}"
+        st.session_state[ERROR] = (
+            f"{ui.escape_markdown(uploaded.name)} was not imported: {ui.safe_message(error)}"
+        )
         return
     replace_document(document)
     st.session_state["topology.example"] = None

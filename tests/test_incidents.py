@@ -174,6 +174,11 @@ class TestReadIncidents:
     def test_unknown_timezone_and_missing_named_column(self) -> None:
         with pytest.raises(InputError, match="time zone"):
             read_incidents(b"start,end\n2024-01-01 00:00,2024-01-01 01:00\n", timezone="Mars/Base")
+        # a name too long for a file path raised OSError with the server's path in it
+        with pytest.raises(InputError, match="is not an IANA time zone name"):
+            read_incidents(b"start,end\n2024-01-01 00:00,2024-01-01 01:00\n", timezone="A" * 300)
+        with pytest.raises(InputError, match="must be an IANA time zone name"):
+            read_incidents(b"start,end\n2024-01-01 00:00,2024-01-01 01:00\n", timezone=5)
         with pytest.raises(InputError, match="'nope' is not in the file"):
             read_incidents(b"start,end\n2024-01-01 00:00,2024-01-01 01:00\n", system="nope")
 

@@ -446,3 +446,17 @@ def test_a_rate_out_of_range_says_so_in_screen_words(at) -> None:  # type: ignor
     assert "Failure rate λ = 1e+300 per year gives an MTBF of 8.76e-297 h" in error
     assert "enter between 8.76e-09 and 8.76e+09 per year" in error
     assert "mtbf_hours" not in error
+
+
+def test_a_stale_result_follows_the_year_and_is_not_downloaded(at) -> None:  # type: ignore[no-untyped-def]
+    # Breaker review: the stale table was still offered as CSV, and a change of year length
+    # while an input was bad dropped the last good result.
+    at.number_input(key="redundancy.mttr").set_value(-1.0).run()
+    assert any("last result" in w for w in messages(at, "warning"))
+    assert not at.get("download_button")
+    at.sidebar.radio(key="sidebar.year").set_value("365.25 days (8,766 h)").run()
+    assert not at.exception
+    assert any("last result" in w for w in messages(at, "warning"))
+    assert "Availability" in metric_values(at)
+    at.number_input(key="redundancy.mttr").set_value(3.3).run()
+    assert len(at.get("download_button")) == 1

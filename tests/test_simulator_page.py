@@ -187,3 +187,16 @@ def test_short_labels_and_one_precision_for_the_shares() -> None:
     shares = [m.value for m in at.metric if m.label in ("Success (ok)", "Served (ok + degraded)")]
     decimals = {v.split(".")[1].split(" ")[0].__len__() for v in shares if "." in v}
     assert len(decimals) == 1, shares
+
+
+def test_all_zero_latencies_are_explained_not_an_exception_box() -> None:
+    # Breaker review: a fast endpoint timed in whole ms is all 0 ms; p99.9 = 0 made the
+    # presets raise outside any guard and the page showed Streamlit's exception box.
+    at = open_page(PAGE)
+    at.file_uploader(key="simulator.source.upload").set_value(
+        ("**zeros** $x$.csv", b"latency_ms\n0\n0\n0\n0\n0\n", "text/csv")
+    ).run()
+    assert not at.exception
+    errors = messages(at, "error")
+    assert any(e.startswith("Presets: The dependency's p99.9 must be > 0") for e in errors), errors
+    assert any("faster than the clock" in i for i in messages(at, "info"))

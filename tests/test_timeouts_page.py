@@ -158,3 +158,19 @@ def test_seconds_read_as_milliseconds_are_questioned() -> None:
     assert any("are these seconds?" in w for w in messages(at, "warning"))
     at.selectbox(key="timeouts.unit").set_value("s").run()
     assert not any("are these" in w for w in messages(at, "warning"))
+
+
+def test_all_zero_latencies_draw_no_timeout_line_and_say_why() -> None:
+    # Breaker review: log10(0) in the chart raised "math domain error" in the browser.
+    at = upload(open_page(PAGE), "zeros.csv", b"latency_ms\n0\n0\n0\n0\n0\n")
+    assert not at.exception
+    assert metric_values(at)["Recommended timeout (p99.9)"] == "0 ms"
+    assert any("faster than the clock" in w for w in messages(at, "warning"))
+
+
+def test_file_and_column_names_are_shown_literally() -> None:
+    at = upload(open_page(PAGE), "**bold** $x$ [a](b).csv", b"latency_ms\n5\n6\n")
+    caption = next(c.value for c in at.caption if "latency from" in c.value)
+    assert caption.startswith(r"**\*\*bold\*\* \$x\$ \[a\]\(b\).csv**")
+    at = upload(at, "**bad** $y$.csv", b"name,size\na,1\n")
+    assert any(e.startswith(r"\*\*bad\*\* \$y\$.csv: ") for e in messages(at, "error"))
