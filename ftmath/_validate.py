@@ -28,6 +28,8 @@ def as_float(value: Any, name: str) -> float:
         number = float(value)
     except (TypeError, ValueError):
         raise InputError(f"`{name}` must be a number, got {_describe(value)}") from None
+    except OverflowError:  # an int beyond any float, such as 10**400
+        raise InputError(f"`{name}` must be a finite number, got one too large to hold") from None
     if not math.isfinite(number):
         raise InputError(f"`{name}` must be a finite number, got {number}")
     return number

@@ -1030,7 +1030,12 @@ def _timestamp_ns(value: Any, name: str) -> int:
         raise InputError(f"`{name}` must be a time, got NaT")
     if stamp.tzinfo is None:
         stamp = stamp.tz_localize("UTC")
-    return int(stamp.tz_convert("UTC").as_unit("ns").value)
+    try:
+        return int(stamp.tz_convert("UTC").as_unit("ns").value)
+    except (OverflowError, pd.errors.OutOfBoundsDatetime):
+        raise InputError(
+            f"`{name}` must be a time from 1677 to 2262 (what nanosecond times hold), got {value!r}"
+        ) from None
 
 
 @dataclass(frozen=True)

@@ -96,11 +96,21 @@ _MAX_REQUESTS = 2_000_000
 _Z99 = float(stats.norm.ppf(0.99))
 
 
+MIN_MEDIAN_MS = 1e-3
+"""Smallest lognormal median accepted (1 µs)."""
+MAX_TAIL_RATIO = 1e6
+"""Largest p99 / median of a lognormal dependency (sigma about 5.9)."""
+
+
 def _whole(value: Any, name: str, low: int, high: int) -> int:
-    number = as_float(value, name)
-    if number != int(number) or not low <= number <= high:
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        whole = int(value)  # exactly: a float would round 2**63 - 1 up past the limit
+    else:
+        number = as_float(value, name)
+        whole = int(number) if number == int(number) else low - 1
+    if not low <= whole <= high:
         raise InputError(f"`{name}` must be a whole number from {low:,} to {high:,}, got {value}")
-    return int(number)
+    return whole
 
 
 def _optional_positive(value: Any, name: str) -> float | None:
@@ -292,6 +302,16 @@ class Dependency:
             )
         if q > MAX_LATENCY_MS:
             raise InputError(f"`p99_ms` must be at most {MAX_LATENCY_MS:,.0f} ms, got {q:g}")
+        if m < MIN_MEDIAN_MS:
+            raise InputError(
+                f"`median_ms` must be at least {MIN_MEDIAN_MS:g} ms (1 µs), got {m:g}: below "
+                "that no clock times a call"
+            )
+        if q / m > MAX_TAIL_RATIO:
+            raise InputError(
+                f"`p99_ms` must be at most {MAX_TAIL_RATIO:,.0f} × `median_ms`, got {q / m:.3g} ×: "
+                "a tail that long makes single draws overflow"
+            )
         mu, sigma = math.log(m), math.log(q / m) / _Z99
         return cls("lognormal", None, mu, sigma, _failure(failure), _chaos(chaos))
 

@@ -621,6 +621,10 @@ class TestBadInput:
             (lambda: Dependency.empirical([1.0], failure=2), "`failure` must be a probability"),
             (lambda: Dependency.empirical([1.0, 1e300]), "check the file's unit"),
             (lambda: Dependency.lognormal(10, 1e11), "`p99_ms` must be at most"),
+            # breaker review: a median of 5e-324 gave "p50 nan ms", a 1e310 x tail "hung" calls
+            (lambda: Dependency.lognormal(5e-324, 1), "`median_ms` must be at least 0.001 ms"),
+            (lambda: Dependency.lognormal(1e-3, 1e10), "`p99_ms` must be at most 1,000,000 ×"),
+            (lambda: ClientPolicy(max_attempts=10**400), "`max_attempts` must be a whole number"),
             (lambda: Dependency.lognormal(10, 50).quantile(1.0), "0- or 1-quantile"),
         ],
     )
@@ -636,6 +640,8 @@ class TestBadInput:
             ({"requests": 3_000_000}, "2,000,000"),
             ({"rate_per_s": 0}, "`rate_per_s` must be > 0"),
             ({"seed": -1}, "`seed`"),
+            ({"seed": 2**63}, "`seed` must be a whole number from 0"),
+            ({"requests": 10**400}, "`requests` must be a whole number from 1"),
             ({"method": "fast"}, "`method`"),
         ],
     )

@@ -217,6 +217,12 @@ class TestBadOptions:
                 observation=("2000-01-01", "2024-01-02"),
             )
 
+    def test_an_observation_beyond_nanosecond_times_is_refused(self) -> None:
+        # Breaker review: years 1000 and 3000 raised pandas' OutOfBoundsDatetime.
+        log = log_of(("2024-01-01 00:00", "2024-01-01 01:00"))
+        with pytest.raises(InputError, match=r"`observation\[0\]` must be a time from 1677"):
+            slo_report(log, target=0.99, observation=("1000-01-01", "3000-01-01"))
+
     def test_zero_length_observation(self) -> None:
         log = log_of(("2024-01-01 00:00", "2024-01-01 00:00"))
         with pytest.raises(InputError, match="positive length"):
