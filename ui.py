@@ -202,6 +202,21 @@ def fmt_probability(value: float, *, unreliability: float | None = None) -> str:
     return f"{value:.{digits}f}".rstrip("0").rstrip(".")
 
 
+def no_round_up(value: float, digits: int) -> str:
+    """``value`` with ``digits`` decimals, more (up to 3) where rounding would end in a 0.
+
+    99.8997 % is not shown as 99.900 % (nor 2.9987 nines as 3.00): a design that misses a
+    99.9 % target must not look as if it met it. Rounding float noise (4 - 1e-15) is not a
+    miss and keeps its digits.
+    """
+    text = f"{value:.{digits}f}"
+    for more in range(digits + 1, digits + 4):
+        if not (text.endswith("0") and float(text) - value > 1e-9 * max(1.0, abs(value))):
+            break
+        text = f"{value:.{more}f}"
+    return text
+
+
 def fmt_percent(value: float, *, unreliability: float | None = None) -> str:
     """An availability as a percentage with enough digits to show its nines."""
     q = 1.0 - value if unreliability is None else unreliability
@@ -212,7 +227,7 @@ def fmt_percent(value: float, *, unreliability: float | None = None) -> str:
     digits = max(2, math.floor(-math.log10(q)) + 1)
     if digits > 13:
         return f"100 − {q * 100:.3g} %"
-    return f"{value * 100:.{digits}f} %"
+    return f"{no_round_up(value * 100, digits)} %"
 
 
 def fmt_percents(values: list[float], *, unreliabilities: list[float]) -> list[str]:
@@ -240,7 +255,7 @@ def fmt_nines(value: float) -> str:
         return na("not defined")
     if math.isinf(value):
         return "∞ (cannot fail in this model)"
-    return f"{value:.2f}"
+    return no_round_up(value, 2)
 
 
 def fmt_duration(hours: float) -> str:

@@ -15,7 +15,7 @@ def test_opens_on_the_web_service_example() -> None:
     values = metric_values(at)
     # LB 0.9999 x 2-of-3 of 0.999 x storage 0.999 (SLA commitments): 2.96 nines.
     assert values["Nines"] == "2.96"
-    assert values["Availability"] == "99.890 %"
+    assert values["Availability"] == "99.8897 %"  # not 99.890 %: never rounded up to a round figure
 
 
 def test_more_replicas_of_a_tier_raise_the_nines() -> None:
@@ -341,3 +341,12 @@ def test_adding_to_a_structure_that_is_not_tiers_says_where_the_component_went()
     assert "cache" in at.session_state["topology.good"]["components"]
     assert metric_values(at)["Nines"] == before
     assert any("not a stack of tiers" in m for m in messages(at, "info"))
+
+
+def test_a_design_that_misses_a_round_target_never_shows_it() -> None:
+    # Second newcomer review: 99.8997 % showed as "99.900 %" and 2.9987 nines as "3.00", so a
+    # design that misses a 99.9 % target looked as if it met it.
+    at = apply_document({"components": {"a": {"availability": 0.998997}}, "system": "a"})
+    values = metric_values(at)
+    assert values["Availability"] == "99.8997 %"
+    assert values["Nines"] == "2.999"  # -log10(0.001003) = 2.99870
