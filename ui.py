@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+import numpy as np
 import streamlit as st
 
 import ftmath
@@ -247,6 +248,34 @@ def fmt_percents(values: list[float], *, unreliabilities: list[float]) -> list[s
         "100 %" if q <= 0.0 else "0 %" if v == 0.0 else f"{v * 100:.{digits}f} %"
         for v, q in zip(values, unreliabilities, strict=True)
     ]
+
+
+def log_ticks(values: Any) -> dict[str, list]:
+    """Tick values and labels for a log axis over ``values``: 1, 2, 5 per decade, written out.
+
+    Plotly labels a log axis inside one decade with bare digits ("4 5 6 7 8 9"), so 0.5 s
+    reads as "5"; these ticks carry their magnitude (0.5, 1, 2, 5, 10, ...). Use as
+    ``fig.update_yaxes(**ui.log_ticks(values))``; empty when no value is positive.
+    """
+    array = np.asarray(values, dtype=float)
+    array = array[np.isfinite(array) & (array > 0)]
+    if array.size == 0:
+        return {}
+    smallest, largest = float(array.min()), float(array.max())
+    low, high = math.floor(math.log10(smallest)), math.ceil(math.log10(largest))
+    ticks: list[float] = []
+    for mantissas in ((1, 2, 5), range(1, 10)):  # a narrow range needs every digit
+        ticks = [
+            float(f"{m * 10.0**e:.12g}")
+            for e in range(low, high + 1)
+            for m in mantissas
+            if smallest / 1.2 <= m * 10.0**e <= largest * 1.2
+        ]
+        if len(ticks) >= 3:
+            break
+    if len(ticks) < 2:  # within one step of 1-9: the ends themselves, to two digits
+        ticks = sorted({float(f"{smallest:.2g}"), float(f"{largest:.2g}")})
+    return {"tickvals": ticks, "ticktext": [f"{t:,.10g}" for t in ticks]}
 
 
 def fmt_nines(value: float) -> str:

@@ -768,7 +768,11 @@ if slo_report is not None:
         chart.update_layout(
             height=360,
             margin=dict(l=10, r=10, t=10, b=40),
-            yaxis=dict(title="availability", range=[max(0.0, low - (1 - low) * 0.1), 1.0005]),
+            yaxis=dict(
+                title="availability",
+                range=[max(0.0, low - (1 - low) * 0.1), 1.0005],
+                tickformat=".4~%",  # in % like the SLO line and the headline
+            ),
             xaxis_title="window end / month (UTC)",
             legend=dict(orientation="h", y=-0.2),
         )

@@ -721,7 +721,10 @@ for row, figures, border in ((row1, headline, True), (row2, second_row, False)):
     for column, (label, value, key) in zip(row, figures, strict=True):
         reason = result.reasons.get(key)
         # A long "n/a — reason" would be cut off in a metric: the reason goes underneath.
-        column.metric(label, value, border=border, help=ui.na(reason) if reason else None)
+        why = ui.na(reason) if reason else None
+        if key == "availability_target" and not reason:  # differs from a measured (W - D) / W
+            why = "MTBF / (MTBF + MTTR) of the inputs, today and with the investment."
+        column.metric(label, value, border=border, help=why)
         with column:
             if value == "n/a" and reason:
                 st.caption(ui.na(reason))

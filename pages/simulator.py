@@ -125,6 +125,10 @@ def run(key: tuple, _policy: ftmath.ClientPolicy, _dependency: ftmath.Dependency
     }
 
 
+# above the plot: below it, long policy names ran over the x-axis title
+LEGEND_ON_TOP = {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"}
+
+
 def digest_of(source: ui.Source) -> str:
     """SHA-256 of the content, computed once per uploaded file."""
     uploaded = st.session_state.get("simulator.source.upload")
@@ -311,9 +315,7 @@ def load_chart(runs: dict[str, dict], chaos: ftmath.Chaos | None) -> go.Figure:
     shade(fig, chaos)
     fig.update_xaxes(title="time (s)")
     fig.update_yaxes(title="calls to the dependency per request", rangemode="tozero")
-    fig.update_layout(
-        height=420, margin={"t": 30, "b": 10}, legend={"orientation": "h", "y": -0.25}
-    )
+    fig.update_layout(height=440, margin={"t": 60, "b": 10}, legend=LEGEND_ON_TOP)
     return fig
 
 
@@ -338,9 +340,7 @@ def outcome_chart(runs: dict[str, dict], chaos: ftmath.Chaos | None) -> go.Figur
     shade(fig, chaos)
     fig.update_xaxes(title="time (s, by arrival)")
     fig.update_yaxes(title="share of requests", tickformat=".0%", range=[-0.02, 1.02])
-    fig.update_layout(
-        height=420, margin={"t": 30, "b": 10}, legend={"orientation": "h", "y": -0.25}
-    )
+    fig.update_layout(height=440, margin={"t": 60, "b": 10}, legend=LEGEND_ON_TOP)
     return fig
 
 
@@ -363,7 +363,7 @@ def breaker_chart(runs: dict[str, dict], chaos: ftmath.Chaos | None) -> go.Figur
         tickvals=[0, 1, 2], ticktext=["closed", "half-open", "open"], range=[-0.2, 2.2]
     )
     fig.update_xaxes(title="time (s)")
-    fig.update_layout(height=340, margin={"t": 30, "b": 10}, legend={"orientation": "h", "y": -0.3})
+    fig.update_layout(height=360, margin={"t": 60, "b": 10}, legend=LEGEND_ON_TOP)
     return fig
 
 

@@ -205,7 +205,11 @@ def spectrum_chart(spectrum: pd.DataFrame, table: pd.DataFrame, timeout: float, 
         timeout_line(fig, timeout, scale, f"timeout {ui.fmt_ms(timeout)} ({name})")
     nines_axis(fig)
     fig.update_xaxes(range=[-0.05, max(top, 1.0) + 0.1])
-    fig.update_yaxes(type="log", title=f"latency ({unit}, log scale)")
+    fig.update_yaxes(
+        type="log",
+        title=f"latency ({unit}, log scale)",
+        **ui.log_ticks([*finite["value_ms"] / scale, timeout / scale]),
+    )
     fig.update_layout(height=420, margin={"t": 30, "b": 10}, legend={"orientation": "h"})
     return fig
 
@@ -244,13 +248,17 @@ def histogram_chart(bins: pd.DataFrame, timeout: float):
             text=f"timeout {ui.fmt_ms(timeout)}",
             x=math.log10(timeout / scale),
             xref="x",
-            xanchor="left",
+            xanchor="right",  # left of the line: the timeout is usually near the right edge
             y=1.0,
             yref="paper",
             yanchor="top",
             showarrow=False,
         )
-    fig.update_xaxes(type="log", title=f"latency ({unit}, log scale)")
+    fig.update_xaxes(
+        type="log",
+        title=f"latency ({unit}, log scale)",
+        **ui.log_ticks([*bins["low_ms"] / scale, *bins["high_ms"] / scale]),
+    )
     fig.update_yaxes(title="healthy requests")
     fig.update_layout(height=380, margin={"t": 30, "b": 10}, bargap=0)
     return fig
@@ -289,7 +297,11 @@ def over_time_chart(frame: pd.DataFrame, timeout: float):
     fig.update_layout(
         height=380,
         margin={"t": 30, "b": 10},
-        yaxis={"type": "log", "title": f"latency ({unit}, log scale)"},
+        yaxis={
+            "type": "log",
+            "title": f"latency ({unit}, log scale)",
+            **ui.log_ticks(frame[["p50_ms", "p99_ms", "max_ms"]].to_numpy().ravel() / scale),
+        },
         legend={"orientation": "h"},
     )
     if failures:
@@ -685,13 +697,14 @@ with tabs[4]:
             with c[0]:
                 st.metric(
                     "Closed-form success with retries",
-                    ui.fmt_probability(outcome.success, unreliability=outcome.unreliability),
+                    # in % as the simulated success in the table above
+                    ui.fmt_percent(outcome.success, unreliability=outcome.unreliability),
                 )
                 ui.explain(closed["success"], key="timeouts.explain.retry_success")
             with c[1]:
                 st.metric(
                     "Closed-form failure probability",
-                    f"{outcome.unreliability:.3g}" if outcome.unreliability > 0 else "0",
+                    f"{outcome.unreliability * 100:.3g} %" if outcome.unreliability > 0 else "0 %",
                     help="1 − success, computed directly: all attempts fail. "
                     + (
                         f"{ui.fmt_nines(outcome.nines)} nines."

@@ -566,7 +566,9 @@ with st.expander("Importance measures, per component"):
         "Criticality: the share of system failures in which the component is critical and "
         "failed. RAW: how many times more often the system fails while this component is down. "
         "RRW: how many times less often it would fail if the component never did "
-        "(inf: that component alone stands between the system and perfect). "
+        "(inf: that component alone stands between the system and perfect). RRW, not RAW, "
+        "says where the next nine comes from (the chart above): RAW says how bad an outage "
+        "of the component is, RRW how much improving it would gain. "
         "Rausand & Høyland, System Reliability Theory, sec. 5.3."
     )
     if copied:
