@@ -278,6 +278,10 @@ def log_ticks(values: Any) -> dict[str, list]:
     return {"tickvals": ticks, "ticktext": [f"{t:,.10g}" for t in ticks]}
 
 
+CHOSEN_TARGET = "target.chosen"
+"""Session key of the (system kind, availability) picked on Start here."""
+
+
 def fmt_nines(value: float) -> str:
     """Nines with two decimals; ``inf`` (a structure that cannot fail) and NaN said in words."""
     if value is None or math.isnan(value):

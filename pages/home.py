@@ -79,6 +79,8 @@ table = ui.guarded(ftmath.downtime_budget, targets, hours_per_year=ui.hours_per_
 
 if table is not None and kind in table.index:
     row = table.loc[kind]
+    # the Topology page checks its design against this target (not a widget key: it is kept)
+    st.session_state[ui.CHOSEN_TARGET] = (str(kind), float(row["availability"]))
     st.subheader(f"2. What {row['availability'] * 100:g} % allows")
     cols = st.columns(4)
     cols[0].metric("Nines", ui.fmt_nines(row["nines"]))

@@ -449,6 +449,20 @@ with summary:
     for column, (name, question) in zip(how, questions.items(), strict=True):
         with column:
             ui.explain(explained[name], key=f"topology.explain.{name}", label=question)
+    if ui.CHOSEN_TARGET in st.session_state:
+        kind, target = st.session_state[ui.CHOSEN_TARGET]
+        allowed = 1.0 - target  # the target was given as availability: its complement
+        verdict = (
+            "this design **meets it**"
+            if result.unreliability <= allowed
+            else f"this design **misses it**: it is down {result.unreliability / allowed:.3g} × "
+            "as much as the target allows"
+        )
+        st.markdown(
+            f"Target from *Start here* ({ui.escape_markdown(kind)}): "
+            f"{ui.fmt_percent(target)}, at most {ui.fmt_duration(allowed * ui.hours_per_year())} "
+            f"down a year; {verdict}."
+        )
     shared = ", ".join(result.components.index[result.components["shared"]])
     basis = sorted(set(result.components.loc[result.components["used"], "given_as"]))
     st.caption(
