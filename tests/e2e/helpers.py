@@ -23,15 +23,25 @@ def open_page(page: Page, url_path: str = "/") -> None:
     expect(page.locator("[data-testid='stException']")).to_have_count(0)
 
 
-def metric(page: Page, label: str) -> str:
-    """The value shown by the ``st.metric`` whose label is exactly ``label``."""
+def metric_value(page: Page, label: str):  # noqa: ANN201 - a Locator
+    """The value element of the ``st.metric`` whose label is exactly ``label``."""
     exact = re.compile(rf"^\s*{re.escape(label)}\s*$")  # "NPV" must not match "P(NPV > 0)"
     card = (
         page.locator("[data-testid='stMetric']")
         .filter(has=page.locator("[data-testid='stMetricLabel']", has_text=exact))
         .first
     )
-    return card.locator("[data-testid='stMetricValue']").inner_text().strip()
+    return card.locator("[data-testid='stMetricValue']")
+
+
+def metric(page: Page, label: str) -> str:
+    """The value shown by the ``st.metric`` whose label is exactly ``label``."""
+    return metric_value(page, label).inner_text().strip()
+
+
+def expect_metric(page: Page, label: str, value: str, timeout: float = 60_000) -> None:
+    """Wait until the metric ``label`` shows ``value`` (after an upload the rerun may be late)."""
+    expect(metric_value(page, label)).to_have_text(value, timeout=timeout)
 
 
 def no_exception(page: Page) -> None:

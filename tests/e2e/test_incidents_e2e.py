@@ -7,7 +7,7 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 import ftmath
-from tests.e2e.helpers import metric, no_exception, open_page, wait_for_app
+from tests.e2e.helpers import expect_metric, metric, no_exception, open_page, wait_for_app
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "incidents"
 UPLOAD = "[data-testid='stFileUploaderDropzoneInput']"
@@ -24,7 +24,7 @@ def test_lanl_default_then_upload_a_log_and_download_the_report(page: Page, tmp_
     no_exception(page)
     # Pooled over api and db, each observed over its own span (see tests/test_incidents.py):
     # W = 6 + 0.5 h, D = 4 + 0.5 h -> A = 2 / 6.5 = 30.8 % (three significant digits).
-    assert metric(page, "Availability (measured)") == "30.8 %"
+    expect_metric(page, "Availability (measured)", "30.8 %")
 
     with page.expect_download() as info:
         page.get_by_role("button", name="Statistics (CSV)").click()

@@ -70,6 +70,8 @@ def test_comparison_runs_and_downloads(page: Page, tmp_path: Path) -> None:
 def test_scenario_from_the_url_and_an_upload(page: Page) -> None:
     open_simulator(page, "?simulator.scenario=steady+%28no+chaos%29")
     expect(page.get_by_label("Chaos scenario")).to_have_value("steady (no chaos)")
+    expect(page.get_by_text("Peak load", exact=True).first).to_be_visible(timeout=60_000)
+    wait_for_app(page, timeout=120_000)
     peaks = [float(v.removesuffix("×")) for v in metric_values(page, "Peak load")]
     assert max(peaks) < 1.3  # no outage, no storm
     page.set_input_files(UPLOAD, str(DATA / "latency" / "jmeter.csv"))
