@@ -878,7 +878,9 @@ class _Engine:
             else:
                 r_up, q_up = self.conditioned(nodes, up=True)
                 r_down, q_down = self.conditioned(nodes, up=False)
-            if name in topo.copied:
+            if name in topo.copied and len(nodes) == 1:  # the held values are the node's own
+                birnbaum = _difference(r_up, r_down, q_down, q_up) * _block_derivative(nodes[0], c)
+            elif name in topo.copied:
                 birnbaum = sum(self._copies_derivative(node) for node in nodes)
             else:
                 birnbaum = _difference(r_up, r_down, q_down, q_up)
@@ -923,11 +925,14 @@ class _Engine:
         """Derivative of system R in the copies' reliability p, through one block of copies."""
         r_up, q_up = self.conditioned([node], up=True)
         r_down, q_down = self.conditioned([node], up=False)
-        c = self.topology.components[node.name]
-        # d/dp P(at least k of n work) = n * P(exactly k - 1 of the other n - 1 work)
-        others = count_pmf(np.full(node.n - 1, c.reliability), np.full(node.n - 1, c.unreliability))
-        block_derivative = node.n * float(others[node.k - 1])
-        return _difference(r_up, r_down, q_down, q_up) * block_derivative
+        block = _block_derivative(node, self.topology.components[node.name])
+        return _difference(r_up, r_down, q_down, q_up) * block
+
+
+def _block_derivative(node: _Node, c: Component) -> float:
+    """d/dp of P(at least k of n copies work) = n * P(exactly k - 1 of the other n - 1 work)."""
+    others = count_pmf(np.full(node.n - 1, c.reliability), np.full(node.n - 1, c.unreliability))
+    return node.n * float(others[node.k - 1])
 
 
 def _measures(
