@@ -10,10 +10,19 @@ APP = "[data-testid='stApp']"
 
 
 def wait_for_app(page: Page, timeout: float = 60_000) -> None:
-    """Wait until the app is connected and its script has finished running."""
+    """Wait until the app is connected and its script has finished running, and stays so.
+
+    On a busy machine the rerun an action triggers can start a while after the action: the
+    script must be seen idle twice, 400 ms apart, or a test reads the screen of the last run.
+    """
     page.wait_for_selector(f"{APP}[data-test-connection-state='CONNECTED']", timeout=timeout)
     page.wait_for_timeout(150)  # let a rerun triggered by the last action start
-    page.wait_for_selector(f"{APP}[data-test-script-state='notRunning']", timeout=timeout)
+    idle = f"{APP}[data-test-script-state='notRunning']"
+    for _ in range(10):
+        page.wait_for_selector(idle, timeout=timeout)
+        page.wait_for_timeout(400)
+        if page.locator(idle).count():
+            return
 
 
 def open_page(page: Page, url_path: str = "/") -> None:
@@ -49,6 +58,23 @@ def no_exception(page: Page) -> None:
     expect(page.locator("[data-testid='stException']")).to_have_count(0)
 
 
+def stable_box(page: Page, locator, tries: int = 20) -> dict:  # noqa: ANN001 - a Locator
+    """The bounding box of ``locator`` once it stops moving (a busy page still lays out).
+
+    A click computed from a box measured while something above was still growing landed one
+    row too low in CI (the grid moved 35 px between measuring and clicking).
+    """
+    box = locator.bounding_box()
+    for _ in range(tries):
+        page.wait_for_timeout(250)
+        again = locator.bounding_box()
+        if box is not None and again == box:
+            return box
+        box = again
+    assert box is not None
+    return box
+
+
 def edit_grid_cell(page: Page, grid_index: int, row: int, column: int, text: str) -> None:
     """Type ``text`` into a cell of the ``grid_index``-th data editor and press Enter.
 
@@ -63,8 +89,7 @@ def edit_grid_cell(page: Page, grid_index: int, row: int, column: int, text: str
         grid.scroll_into_view_if_needed()
         cell.wait_for(state="attached")
         page.wait_for_timeout(500)
-        box = grid.bounding_box()
-        assert box is not None
+        box = stable_box(page, grid)
         count = grid.locator("[role='columnheader']").count()  # the row marker is not counted
         marker = 33.0  # width of the row-marker column
         width = (box["width"] - marker) / count  # columns of a stretched grid share the width

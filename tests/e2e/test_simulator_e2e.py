@@ -22,14 +22,21 @@ def open_simulator(page: Page, query: str = "") -> None:
     open_page(page, "/simulator" + query)
     expect(page.get_by_role("heading", name="Policy simulator")).to_be_visible(timeout=60_000)
     wait_for_app(page, timeout=120_000)
+    # the three policies' results are drawn last: wait for them, not for the first element
+    expect(metric_cards(page, "Success (ok)")).to_have_count(3, timeout=120_000)
+
+
+def metric_cards(page: Page, label: str):  # noqa: ANN201 - a Locator
+    """Every metric labelled exactly ``label``."""
+    exact = re.compile(rf"^\s*{re.escape(label)}\s*$")
+    return page.locator("[data-testid='stMetric']").filter(
+        has=page.locator("[data-testid='stMetricLabel']", has_text=exact)
+    )
 
 
 def metric_values(page: Page, label: str) -> list[str]:
     """The values of every metric labelled exactly ``label``, in page order."""
-    exact = re.compile(rf"^\s*{re.escape(label)}\s*$")
-    cards = page.locator("[data-testid='stMetric']").filter(
-        has=page.locator("[data-testid='stMetricLabel']", has_text=exact)
-    )
+    cards = metric_cards(page, label)
     return [v.strip() for v in cards.locator("[data-testid='stMetricValue']").all_inner_texts()]
 
 
