@@ -18,7 +18,7 @@ import numpy as np
 import streamlit as st
 
 import ftmath
-from ftmath.report import escape_markdown
+from ftmath.report import escape_markdown as escape_markdown  # re-exported: pages escape with ui
 from ftmath.report import plural as plural  # re-exported: pages count things with ui.plural
 
 
