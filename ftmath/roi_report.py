@@ -34,7 +34,13 @@ from ftmath.roi import (
     roi,
     roi_sensitivity,
 )
-from ftmath.roi_uncertainty import DEFAULT_SEED, RoiSimulation, _check_uncertain, simulate_roi
+from ftmath.roi_uncertainty import (
+    DEFAULT_SEED,
+    MAX_SEED,
+    RoiSimulation,
+    _check_uncertain,
+    simulate_roi,
+)
 
 __all__ = [
     "ROI_FORMAT",
@@ -424,9 +430,9 @@ def scenario_from_json(data: bytes | str | Mapping[str, Any]) -> RoiScenario:
         raise InputError(f"`monte_carlo.repair` must be 'exponential' or 'mean', got {repair!r}")
     if not 1 <= draws <= 1_000_000:
         raise InputError(f"`monte_carlo.draws` must be from 1 to 1,000,000, got {draws}")
-    if not 0 <= seed <= 2**53 - 1:
+    if not 0 <= seed <= MAX_SEED:
         raise InputError(
-            f"`monte_carlo.seed` must be from 0 to 2^53 − 1 (9,007,199,254,740,991), got {seed}"
+            f"`monte_carlo.seed` must be from 0 to 2^53 − 1 ({MAX_SEED:,}), got {seed}"
         )
     swing = as_float(document.get("sensitivity_swing", 0.2), "sensitivity_swing")
     if not 0.0 < swing < 1.0:
